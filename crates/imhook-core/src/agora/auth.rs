@@ -1,0 +1,7 @@
+//! STUB
+/// stub
+pub struct AgoraAuth;
+/// stub
+pub enum AuthOutcome {}
+/// stub
+pub enum UnsignedPolicy {}

@@ -1,0 +1,276 @@
+//! The top-level fields every Agora request is classified, signed and de-duplicated by,
+//! read in one borrowed pass over the raw body.
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+
+/// The discriminators and signature inputs of a request, borrowed from the raw body.
+///
+/// Every field is kept as raw JSON so that a wrong type never fails the read; the
+/// accessors interpret them.
+#[derive(Debug, Default, Deserialize)]
+pub struct Envelope<'a> {
+    #[serde(rename = "callId", borrow, default)]
+    call_id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    timestamp: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    security: Option<&'a RawValue>,
+    #[serde(rename = "eventType", borrow, default)]
+    event_type: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    event: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    operation: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    step: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    chat_type: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    reason: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    status: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    user: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    to: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    target: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    payload: Option<&'a RawValue>,
+}
+
+/// Discriminators inside `payload`.
+#[derive(Debug, Default, Deserialize)]
+struct PayloadHead<'a> {
+    #[serde(rename = "type", borrow, default)]
+    ty: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    operation: Option<&'a RawValue>,
+}
+
+/// Why a body cannot be read as a callback envelope.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EnvelopeError {
+    /// Not UTF-8, not JSON, or not a JSON object.
+    #[error("body is not a JSON object")]
+    NotJsonObject,
+    /// A JSON object whose top level cannot be read unambiguously (e.g. a duplicated key).
+    #[error("ambiguous callback envelope: {0}")]
+    Ambiguous(String),
+}
+
+/// The content of a JSON string token, or `None` for any other JSON value.
+fn json_str(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
+    let text = raw?.get();
+    if !text.starts_with('"') {
+        return None;
+    }
+    if !text.contains('\\') {
+        return text.get(1..text.len().saturating_sub(1)).map(Cow::Borrowed);
+    }
+    serde_json::from_str::<String>(text).ok().map(Cow::Owned)
+}
+
+fn non_empty(c: Option<Cow<'_, str>>) -> Option<Cow<'_, str>> {
+    c.filter(|s| !s.is_empty())
+}
+
+fn is_present(raw: Option<&RawValue>) -> bool {
+    raw.is_some_and(|r| r.get() != "null")
+}
+
+impl<'a> Envelope<'a> {
+    /// Reads the envelope of `body`.
+    pub fn parse(body: &'a str) -> Result<Self, EnvelopeError> {
+        if !crate::wire::looks_like_object(body.as_bytes()) {
+            return Err(EnvelopeError::NotJsonObject);
+        }
+        serde_json::from_str(body).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => EnvelopeError::Ambiguous(e.to_string()),
+            _ => EnvelopeError::NotJsonObject,
+        })
+    }
+
+    /// `callId`, when it is a string.
+    pub fn call_id(&self) -> Option<Cow<'a, str>> {
+        json_str(self.call_id)
+    }
+
+    /// `true` when `callId` is present and not `null`.
+    pub fn has_call_id(&self) -> bool {
+        is_present(self.call_id)
+    }
+
+    /// `security`, when it is a string.
+    pub fn security(&self) -> Option<Cow<'a, str>> {
+        json_str(self.security)
+    }
+
+    /// `true` when `security` is present and not `null` (the request is "signed").
+    pub fn has_security(&self) -> bool {
+        is_present(self.security)
+    }
+
+    /// The decimal text of `timestamp` as hashed by the provider: the raw token of a
+    /// plain JSON integer, or the content of a string of digits. `None` for anything
+    /// else (fractions, exponents, out-of-range values), so such requests cannot verify.
+    pub fn timestamp_text(&self) -> Option<Cow<'a, str>> {
+        let raw = self.timestamp?;
+        let text = raw.get();
+        let candidate: Cow<'a, str> = if text.starts_with('"') {
+            json_str(Some(raw))?
+        } else {
+            Cow::Borrowed(text)
+        };
+        crate::wire::parse_decimal_i64(&candidate)?;
+        Some(candidate)
+    }
+
+    /// `timestamp` in milliseconds, when it is a plain integer.
+    pub fn timestamp_millis(&self) -> Option<i64> {
+        self.timestamp_text()
+            .and_then(|t| crate::wire::parse_decimal_i64(&t))
+    }
+
+    /// `eventType`, when it is a string.
+    pub fn event_type(&self) -> Option<Cow<'a, str>> {
+        json_str(self.event_type)
+    }
+
+    /// The raw `payload` value, if present.
+    pub fn payload(&self) -> Option<&'a RawValue> {
+        self.payload
+    }
+
+    /// The de-duplication key parts of agora.md §2.6: `callId`, `eventType`, then
+    /// `to`, else `target`. `None` when there is no `callId`.
+    pub fn dedup_parts(&self) -> Option<[Cow<'a, str>; 3]> {
+        let call_id = self.call_id()?;
+        let event_type = self.event_type().unwrap_or(Cow::Borrowed(""));
+        let who = json_str(self.to)
+            .or_else(|| json_str(self.target))
+            .unwrap_or(Cow::Borrowed(""));
+        Some([call_id, event_type, who])
+    }
+
+    fn payload_head(&self) -> PayloadHead<'a> {
+        match self.payload {
+            Some(p) if p.get().starts_with('{') => serde_json::from_str(p.get()).unwrap_or_default(),
+            _ => PayloadHead::default(),
+        }
+    }
+
+    /// The kind id of a post-send request (agora.md §5.1–5.2).
+    ///
+    /// ```
+    /// use imhook_core::agora::Envelope;
+    /// let body = r#"{"event":"group_op_event","operation":"SHARE_FILE","payload":{"type":"ADD"}}"#;
+    /// assert_eq!(Envelope::parse(body).unwrap().kind(), "group_op_event/SHARE_FILE/ADD");
+    /// let body = r#"{"chat_type":"muc","payload":{"operation":"kick"}}"#;
+    /// assert_eq!(Envelope::parse(body).unwrap().kind(), "muc/kick");
+    /// assert_eq!(Envelope::parse("{}").unwrap().kind(), "unknown");
+    /// ```
+    pub fn kind(&self) -> String {
+        fn join(parts: &[Option<Cow<'_, str>>]) -> String {
+            let mut out = String::new();
+            for p in parts {
+                match p {
+                    Some(s) => {
+                        if !out.is_empty() {
+                            out.push('/');
+                        }
+                        out.push_str(s);
+                    }
+                    None => break,
+                }
+            }
+            out
+        }
+        let head = || self.payload_head();
+        if json_str(self.event).as_deref() == Some("group_op_event") {
+            let h = head();
+            return join(&[
+                Some(Cow::Borrowed("group_op_event")),
+                non_empty(json_str(self.operation)),
+                non_empty(json_str(h.ty)),
+            ]);
+        }
+        if json_str(self.step).as_deref() == Some("push") {
+            return "offline_push".to_owned();
+        }
+        if let Some(et) = self.event_type() {
+            if et == "keyword_alert" || et == "moderation" {
+                return et.into_owned();
+            }
+        }
+        if let Some(ct) = non_empty(json_str(self.chat_type)) {
+            return match ct.as_ref() {
+                "chat" | "groupchat" => format!("message/{ct}"),
+                "muc" | "roster" => join(&[Some(ct.clone()), non_empty(json_str(head().operation))]),
+                "notify" => join(&[Some(ct.clone()), non_empty(json_str(head().ty))]),
+                "recall" | "edit" | "read_ack" | "channel_ack" | "delivery_ack" => ct.into_owned(),
+                _ => "unknown".to_owned(),
+            };
+        }
+        if let Some(reason) = non_empty(json_str(self.reason)) {
+            if self.status.is_some() && self.user.is_some() {
+                return format!("user_status/{reason}");
+            }
+        }
+        "unknown".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamp_forms() {
+        let e = Envelope::parse(r#"{"timestamp":1729499506255}"#).unwrap();
+        assert_eq!(e.timestamp_text().as_deref(), Some("1729499506255"));
+        let e = Envelope::parse(r#"{"timestamp":"1729499506255"}"#).unwrap();
+        assert_eq!(e.timestamp_text().as_deref(), Some("1729499506255"));
+        for bad in ["1.729499506255E12", "1729499506255.0", "99999999999999999999", "\"\"", "null", "true"] {
+            let body = format!(r#"{{"timestamp":{bad}}}"#);
+            let e = Envelope::parse(&body).unwrap();
+            assert_eq!(e.timestamp_text(), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn escaped_call_id() {
+        let e = Envelope::parse(r#"{"callId":"a\u0023b"}"#).unwrap();
+        assert_eq!(e.call_id().as_deref(), Some("a#b"));
+        let e = Envelope::parse(r#"{"callId":5}"#).unwrap();
+        assert_eq!(e.call_id(), None);
+        assert!(e.has_call_id());
+    }
+
+    #[test]
+    fn not_objects_and_duplicates() {
+        assert_eq!(Envelope::parse("[]").unwrap_err(), EnvelopeError::NotJsonObject);
+        assert_eq!(Envelope::parse("{").unwrap_err(), EnvelopeError::NotJsonObject);
+        assert!(matches!(
+            Envelope::parse(r#"{"callId":"a","callId":"b"}"#),
+            Err(EnvelopeError::Ambiguous(_))
+        ));
+    }
+
+    #[test]
+    fn kinds() {
+        let k = |b: &str| Envelope::parse(b).unwrap().kind();
+        assert_eq!(k(r#"{"event":"group_op_event","operation":"DELETE"}"#), "group_op_event/DELETE");
+        assert_eq!(k(r#"{"event":"group_op_event"}"#), "group_op_event");
+        assert_eq!(k(r#"{"step":"push","chat_type":"chat"}"#), "offline_push");
+        assert_eq!(k(r#"{"eventType":"moderation"}"#), "moderation");
+        assert_eq!(k(r#"{"chat_type":"groupchat"}"#), "message/groupchat");
+        assert_eq!(k(r#"{"chat_type":"notify","payload":{"type":""}}"#), "notify");
+        assert_eq!(k(r#"{"chat_type":"weird"}"#), "unknown");
+        assert_eq!(k(r#"{"reason":"login","status":"online","user":"u"}"#), "user_status/login");
+        assert_eq!(k(r#"{"reason":"login","user":"u"}"#), "unknown");
+    }
+}

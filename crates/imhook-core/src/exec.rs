@@ -1,0 +1,86 @@
+//! Running the application's handler: under a deadline, with panics isolated.
+
+use crate::BoxError;
+use futures_util::FutureExt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+/// Why a handler did not produce a result.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HandlerFailure {
+    /// The handler returned an error.
+    #[error("handler returned an error: {0}")]
+    Error(BoxError),
+    /// The handler panicked.
+    #[error("handler panicked: {0}")]
+    Panic(String),
+    /// The handler did not finish before the deadline.
+    #[error("handler overran its deadline of {0:?}")]
+    Deadline(Duration),
+}
+
+impl HandlerFailure {
+    /// A short name for logs: `error`, `panic` or `deadline`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Error(_) => "error",
+            Self::Panic(_) => "panic",
+            Self::Deadline(_) => "deadline",
+        }
+    }
+}
+
+/// Awaits `fut` for at most `deadline`, turning a panic into [`HandlerFailure::Panic`].
+///
+/// Needs a Tokio runtime with the time driver enabled.
+pub async fn run_guarded<T, F>(deadline: Duration, fut: F) -> Result<T, HandlerFailure>
+where
+    F: Future<Output = Result<T, BoxError>>,
+{
+    let guarded = AssertUnwindSafe(fut).catch_unwind();
+    match tokio::time::timeout(deadline, guarded).await {
+        Err(_) => Err(HandlerFailure::Deadline(deadline)),
+        Ok(Err(panic)) => Err(HandlerFailure::Panic(panic_message(panic.as_ref()))),
+        Ok(Ok(Err(e))) => Err(HandlerFailure::Error(e)),
+        Ok(Ok(Ok(v))) => Ok(v),
+    }
+}
+
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "non-string panic payload".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn outcomes() {
+        let d = Duration::from_millis(50);
+        assert_eq!(run_guarded(d, async { Ok::<_, BoxError>(1) }).await.unwrap(), 1);
+        let e = run_guarded(d, async { Err::<(), BoxError>("bad".into()) }).await;
+        assert!(matches!(e, Err(HandlerFailure::Error(_))));
+        let p = run_guarded(d, async {
+            if d.as_millis() > 0 {
+                panic!("boom");
+            }
+            Ok::<(), BoxError>(())
+        })
+        .await;
+        assert!(matches!(p, Err(HandlerFailure::Panic(ref m)) if m == "boom"));
+        let t = run_guarded(d, async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            Ok::<(), BoxError>(())
+        })
+        .await;
+        assert!(matches!(t, Err(HandlerFailure::Deadline(_))));
+    }
+}

@@ -1,0 +1,131 @@
+//! The framework-free request and response: what adapters hand to the core and
+//! what they turn back into a framework response.
+
+use bytes::Bytes;
+use std::net::SocketAddr;
+
+/// Read access to request headers, whatever HTTP crate the adapter uses.
+pub trait HeaderLookup: Send + Sync {
+    /// The first value of header `name` (case-insensitive), if it is valid UTF-8.
+    fn get(&self, name: &str) -> Option<&str>;
+}
+
+/// A [`HeaderLookup`] with no headers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoHeaders;
+
+impl HeaderLookup for NoHeaders {
+    fn get(&self, _name: &str) -> Option<&str> {
+        None
+    }
+}
+
+impl HeaderLookup for [(&str, &str)] {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    }
+}
+
+/// One callback request as the core sees it.
+pub struct Inbound<'a> {
+    /// The HTTP method, e.g. `POST`.
+    pub method: &'a str,
+    /// The raw query string (without `?`), percent-encoded as received.
+    pub query: &'a str,
+    /// Request headers.
+    pub headers: &'a dyn HeaderLookup,
+    /// The whole body, buffered once by the adapter.
+    pub body: Bytes,
+    /// The peer address, when the adapter knows it.
+    pub peer: Option<SocketAddr>,
+}
+
+impl<'a> Inbound<'a> {
+    /// A `POST` request with the given query and body, no headers and no peer.
+    ///
+    /// ```
+    /// use imhook_core::Inbound;
+    /// let req = Inbound::post("SdkAppid=1400000001", "{}");
+    /// assert_eq!(req.method, "POST");
+    /// ```
+    pub fn post(query: &'a str, body: impl Into<Bytes>) -> Self {
+        Self {
+            method: "POST",
+            query,
+            headers: &NoHeaders,
+            body: body.into(),
+            peer: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Inbound<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inbound")
+            .field("method", &self.method)
+            .field("query_len", &self.query.len())
+            .field("body_len", &self.body.len())
+            .field("peer", &self.peer)
+            .finish()
+    }
+}
+
+/// Content type of JSON replies.
+pub const JSON: &str = "application/json";
+/// Content type of short text replies.
+pub const TEXT: &str = "text/plain; charset=utf-8";
+
+/// The reply the adapter must send, exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outbound {
+    /// HTTP status code.
+    pub status: u16,
+    /// Value of the `Content-Type` header, if a body is sent.
+    pub content_type: Option<&'static str>,
+    /// The reply body.
+    pub body: Bytes,
+    /// `Allow` header value for 405 replies.
+    pub allow: Option<&'static str>,
+}
+
+impl Outbound {
+    /// A JSON reply.
+    pub fn json(status: u16, body: impl Into<Bytes>) -> Self {
+        Self {
+            status,
+            content_type: Some(JSON),
+            body: body.into(),
+            allow: None,
+        }
+    }
+
+    /// A short text reply.
+    pub fn text(status: u16, body: &'static str) -> Self {
+        Self {
+            status,
+            content_type: Some(TEXT),
+            body: Bytes::from_static(body.as_bytes()),
+            allow: None,
+        }
+    }
+
+    /// `405 Method Not Allowed`, with `Allow: POST`.
+    pub fn method_not_allowed() -> Self {
+        Self {
+            allow: Some("POST"),
+            ..Self::text(405, "method not allowed")
+        }
+    }
+
+    /// `413 Payload Too Large`.
+    pub fn payload_too_large() -> Self {
+        Self::text(413, "payload too large")
+    }
+
+    /// The body as UTF-8 text (lossy), for tests and logs.
+    pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+}

@@ -1,0 +1,32 @@
+//! Framework-free core of **imhook**: receives IM providers' server callbacks
+//! (Tencent Cloud IM, Agora Chat / Shengwang / Easemob), authenticates them,
+//! decodes them into typed events, de-duplicates them and produces the exact reply
+//! the provider expects.
+//!
+//! Adapters (axum, actix-web, warp) translate a framework request into an
+//! [`Inbound`] and the [`Outbound`] back into a response; every rule lives here.
+#![forbid(unsafe_code)]
+
+pub mod agora;
+pub mod clock;
+pub mod endpoint;
+pub mod exec;
+pub mod idempotency;
+pub mod inbound;
+pub mod record;
+pub mod secret;
+pub mod tencent;
+pub mod wire;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use endpoint::Endpoint;
+pub use idempotency::{Claim, IdempotencyKey, IdempotencyStore, MemoryStore, StoreError};
+pub use inbound::{HeaderLookup, Inbound, NoHeaders, Outbound};
+pub use record::EventRecord;
+pub use secret::{Secret, SecretError};
+
+/// The error type handlers return: any error, boxed.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Default body limit of every endpoint: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;

@@ -1,0 +1,3 @@
+//! Typed decisions of the Before commands.
+//!
+//! STUB: the typed decisions replace this file.

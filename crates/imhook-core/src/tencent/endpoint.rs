@@ -1,0 +1,5 @@
+//! STUB
+/// stub
+pub struct TencentConfig;
+/// stub
+pub struct TencentEndpoint;

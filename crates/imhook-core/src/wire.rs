@@ -1,0 +1,375 @@
+//! Lenient wire helpers shared by both providers' catalogues.
+//!
+//! Providers send integers as strings, booleans as `"false"`, single strings where a
+//! list is documented, and `null` for absent fields. These `deserialize_with`
+//! helpers accept every such shape in one pass over the input (no intermediate
+//! `serde_json::Value`), and turn anything unusable in an *optional* field into
+//! `None` instead of failing the whole event.
+//!
+//! ```
+//! use serde::Deserialize;
+//! #[derive(Deserialize)]
+//! struct T {
+//!     #[serde(default, deserialize_with = "imhook_core::wire::opt_i64")]
+//!     n: Option<i64>,
+//!     #[serde(default, deserialize_with = "imhook_core::wire::string_list")]
+//!     l: Vec<String>,
+//! }
+//! let t: T = serde_json::from_str(r#"{"n":"1670574414123","l":"a"}"#).unwrap();
+//! assert_eq!(t.n, Some(1670574414123));
+//! assert_eq!(t.l, vec!["a".to_string()]);
+//! let t: T = serde_json::from_str(r#"{"n":1.5,"l":null}"#).unwrap();
+//! assert_eq!(t.n, None);
+//! assert!(t.l.is_empty());
+//! ```
+
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A scalar a lenient field may hold.
+#[derive(Debug, Clone, PartialEq)]
+enum Scalar {
+    I(i64),
+    U(u64),
+    F(f64),
+    B(bool),
+    S(String),
+    Other,
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar::I(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+        Ok(Scalar::U(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+        Ok(Scalar::F(v))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
+        Ok(Scalar::B(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::S(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
+        Ok(Scalar::S(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Other)
+    }
+}
+
+fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+    d.deserialize_any(ScalarVisitor)
+}
+
+/// Parses an optionally signed decimal integer made of ASCII digits only.
+pub fn parse_decimal_i64(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn scalar_i64(s: Scalar) -> Option<i64> {
+    match s {
+        Scalar::I(v) => Some(v),
+        Scalar::U(v) => i64::try_from(v).ok(),
+        Scalar::S(v) => parse_decimal_i64(v.trim()),
+        _ => None,
+    }
+}
+
+fn scalar_u64(s: Scalar) -> Option<u64> {
+    match s {
+        Scalar::I(v) => u64::try_from(v).ok(),
+        Scalar::U(v) => Some(v),
+        Scalar::S(v) => {
+            let t = v.trim();
+            if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+                None
+            } else {
+                t.parse().ok()
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Optional `i64`: a JSON integer or a string of decimal digits; anything else is `None`.
+pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Ok(scalar_i64(scalar(d)?))
+}
+
+/// Optional `u64`, lenient like [`opt_i64`].
+pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(scalar_u64(scalar(d)?))
+}
+
+/// Optional `u32`, lenient like [`opt_i64`]; out-of-range values are `None`.
+pub fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    Ok(scalar_u64(scalar(d)?).and_then(|v| u32::try_from(v).ok()))
+}
+
+/// Optional `f64`: a JSON number or a numeric string.
+pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(match scalar(d)? {
+        Scalar::I(v) => Some(v as f64),
+        Scalar::U(v) => Some(v as f64),
+        Scalar::F(v) => Some(v),
+        Scalar::S(v) => v.trim().parse().ok().filter(|f: &f64| f.is_finite()),
+        _ => None,
+    })
+}
+
+/// Optional `bool`: `true`/`false` or the strings `"true"`/`"false"` (any ASCII case).
+pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    Ok(match scalar(d)? {
+        Scalar::B(v) => Some(v),
+        Scalar::S(v) if v.trim().eq_ignore_ascii_case("true") => Some(true),
+        Scalar::S(v) if v.trim().eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    })
+}
+
+/// Optional string: a JSON string, or an integer kept as its decimal text (ids).
+/// Other shapes are `None`.
+pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match scalar(d)? {
+        Scalar::S(v) => Some(v),
+        Scalar::I(v) => Some(v.to_string()),
+        Scalar::U(v) => Some(v.to_string()),
+        _ => None,
+    })
+}
+
+/// Required `i64`, lenient on strings; a missing or unusable value is an error.
+pub fn req_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    scalar_i64(scalar(d)?).ok_or_else(|| de::Error::custom("expected an integer"))
+}
+
+/// Required `u64`, lenient on strings.
+pub fn req_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    scalar_u64(scalar(d)?).ok_or_else(|| de::Error::custom("expected an unsigned integer"))
+}
+
+/// Required string; integers are accepted as their decimal text (ids).
+pub fn req_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    opt_string(d)?.ok_or_else(|| de::Error::custom("expected a string"))
+}
+
+struct ListVisitor<T>(PhantomData<T>);
+
+/// Elements of a lenient list: strings, or integers kept as text.
+impl<'de> Visitor<'de> for ListVisitor<String> {
+    type Value = Vec<String>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of strings or a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(vec![v.to_owned()])
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(vec![v])
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Vec::new())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element::<LenientString>()? {
+            if let Some(s) = item.0 {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A list of strings: an array (non-string items other than integers are skipped),
+/// a single string (one-element list), or `null`/absent/other (empty list).
+pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    d.deserialize_any(ListVisitor::<String>(PhantomData))
+}
+
+/// A string, or an integer as its decimal text; anything else is `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LenientString(pub Option<String>);
+
+impl<'de> serde::Deserialize<'de> for LenientString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        opt_string(d).map(LenientString)
+    }
+}
+
+/// A list of `T`: an array whose items that fail to decode are skipped, `null` or
+/// absent or any other shape is empty. Use for optional lists of objects.
+pub fn lenient_list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: serde::de::DeserializeOwned> Visitor<'de> for V<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+            while let Some(v) = seq.next_element::<Box<serde_json::value::RawValue>>()? {
+                if let Ok(t) = serde_json::from_str::<T>(v.get()) {
+                    out.push(t);
+                }
+            }
+            Ok(out)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(Vec::new())
+        }
+    }
+    d.deserialize_any(V::<T>(PhantomData))
+}
+
+/// Returns `true` when the first non-whitespace byte of `body` opens a JSON object.
+/// A cheap pre-check: the full parse still validates the rest.
+pub fn looks_like_object(body: &[u8]) -> bool {
+    body.iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .is_some_and(|b| *b == b'{')
+}
+
+/// Maximum JSON nesting accepted before any decode (serde_json itself stops at 128).
+pub const MAX_DEPTH: usize = 128;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    struct T {
+        #[serde(default, deserialize_with = "opt_i64")]
+        i: Option<i64>,
+        #[serde(default, deserialize_with = "opt_u32")]
+        u: Option<u32>,
+        #[serde(default, deserialize_with = "opt_bool")]
+        b: Option<bool>,
+        #[serde(default, deserialize_with = "opt_string")]
+        s: Option<String>,
+        #[serde(default, deserialize_with = "string_list")]
+        l: Vec<String>,
+    }
+
+    fn t(s: &str) -> T {
+        serde_json::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn integers_from_numbers_and_strings() {
+        assert_eq!(t(r#"{"i":5}"#).i, Some(5));
+        assert_eq!(t(r#"{"i":"-5"}"#).i, Some(-5));
+        assert_eq!(t(r#"{"i":""}"#).i, None);
+        assert_eq!(t(r#"{"i":"1e3"}"#).i, None);
+        assert_eq!(t(r#"{"i":null}"#).i, None);
+        assert_eq!(t(r#"{"i":{"a":[1]}}"#).i, None);
+        assert_eq!(t(r#"{"u":4294967295}"#).u, Some(u32::MAX));
+        assert_eq!(t(r#"{"u":4294967296}"#).u, None);
+        assert_eq!(t(r#"{"u":"-1"}"#).u, None);
+    }
+
+    #[test]
+    fn booleans_and_strings() {
+        assert_eq!(t(r#"{"b":"FALSE"}"#).b, Some(false));
+        assert_eq!(t(r#"{"b":true}"#).b, Some(true));
+        assert_eq!(t(r#"{"b":"yes"}"#).b, None);
+        assert_eq!(t(r#"{"s":1234567890123456789}"#).s.as_deref(), Some("1234567890123456789"));
+        assert_eq!(t(r#"{"s":1.5}"#).s, None);
+    }
+
+    #[test]
+    fn lists() {
+        assert_eq!(t(r#"{"l":["a",1,{"x":1},"b"]}"#).l, vec!["a", "1", "b"]);
+        assert_eq!(t(r#"{"l":"a"}"#).l, vec!["a"]);
+        assert!(t(r#"{"l":{}}"#).l.is_empty());
+        assert!(t(r#"{}"#).l.is_empty());
+    }
+
+    #[test]
+    fn object_precheck() {
+        assert!(looks_like_object(b" \n{}"));
+        assert!(!looks_like_object(b"[]"));
+        assert!(!looks_like_object(b""));
+    }
+}
