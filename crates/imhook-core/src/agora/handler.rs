@@ -11,6 +11,12 @@ use async_trait::async_trait;
 /// The application's Agora callback handler.
 #[async_trait]
 pub trait CallbackHandler: Send + Sync + 'static {
+    /// Entry point for every post-send event. The default calls the method for the
+    /// event's family; override it to handle every event in one place.
+    async fn handle(&self, ctx: &Context, event: AgoraEvent) -> Result<(), BoxError> {
+        dispatch(self, ctx, event).await
+    }
+
     /// A pre-send request: decide whether the message is delivered. Default: allow.
     async fn pre_send(&self, ctx: &Context, event: PreSendEvent) -> Result<PreSendDecision, BoxError> {
         let _ = (ctx, event);
@@ -25,8 +31,8 @@ pub trait CallbackHandler: Send + Sync + 'static {
 }
 
 /// Calls the handler method for a post-send `event`.
-pub(crate) async fn dispatch(
-    handler: &dyn CallbackHandler,
+pub async fn dispatch<H: CallbackHandler + ?Sized>(
+    handler: &H,
     ctx: &Context,
     event: AgoraEvent,
 ) -> Result<(), BoxError> {

@@ -11,6 +11,12 @@ use async_trait::async_trait;
 /// The application's Tencent callback handler.
 #[async_trait]
 pub trait CallbackHandler: Send + Sync + 'static {
+    /// Entry point for every event. The default calls the method for the event's
+    /// command; override it to handle every event in one place.
+    async fn handle(&self, ctx: &Context, event: TencentEvent) -> Result<Reply, BoxError> {
+        dispatch(self, ctx, event).await
+    }
+
     /// Any command the library does not type (or could not decode). Return a raw
     /// reply to answer a new Before-type command, or `None` for the OK ack.
     async fn unknown(&self, ctx: &Context, event: UnknownEvent) -> Result<Option<Reply>, BoxError> {
@@ -20,8 +26,8 @@ pub trait CallbackHandler: Send + Sync + 'static {
 }
 
 /// Calls the handler method for `event` and turns its result into a reply.
-pub(crate) async fn dispatch(
-    handler: &dyn CallbackHandler,
+pub async fn dispatch<H: CallbackHandler + ?Sized>(
+    handler: &H,
     ctx: &Context,
     event: TencentEvent,
 ) -> Result<Reply, BoxError> {
