@@ -19,7 +19,7 @@ pub mod tencent;
 pub mod wire;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use endpoint::Endpoint;
+pub use endpoint::{Endpoint, Verify};
 pub use idempotency::{Claim, IdempotencyKey, IdempotencyStore, MemoryStore, StoreError};
 pub use inbound::{HeaderLookup, Inbound, NoHeaders, Outbound};
 pub use record::EventRecord;
