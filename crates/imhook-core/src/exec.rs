@@ -65,7 +65,12 @@ mod tests {
     #[tokio::test]
     async fn outcomes() {
         let d = Duration::from_millis(50);
-        assert_eq!(run_guarded(d, async { Ok::<_, BoxError>(1) }).await.unwrap(), 1);
+        assert_eq!(
+            run_guarded(d, async { Ok::<_, BoxError>(1) })
+                .await
+                .unwrap(),
+            1
+        );
         let e = run_guarded(d, async { Err::<(), BoxError>("bad".into()) }).await;
         assert!(matches!(e, Err(HandlerFailure::Error(_))));
         let p = run_guarded(d, async {

@@ -50,16 +50,9 @@ impl IdempotencyKey {
 
     /// Lower-case hex of the key (32 characters).
     pub fn to_hex(&self) -> String {
-        let mut s = String::with_capacity(32);
-        for b in self.0 {
-            s.push(char::from(HEX[usize::from(b >> 4)]));
-            s.push(char::from(HEX[usize::from(b & 0xf)]));
-        }
-        s
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
     }
 }
-
-const HEX: [u8; 16] = *b"0123456789abcdef";
 
 impl fmt::Debug for IdempotencyKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -186,7 +179,11 @@ impl Shard {
     fn evict(&mut self, now: Instant, cap: usize) {
         // Drop expired or superseded records at the front, then the oldest while full.
         while let Some(&(k, generation)) = self.order.front() {
-            let live = self.map.get(&k).filter(|e| e.generation == generation).copied();
+            let live = self
+                .map
+                .get(&k)
+                .filter(|e| e.generation == generation)
+                .copied();
             match live {
                 None => {
                     self.order.pop_front();
@@ -278,9 +275,15 @@ mod tests {
     #[tokio::test]
     async fn expiry() {
         let s = MemoryStore::new(100);
-        assert_eq!(s.claim(&k(1), Duration::from_millis(1)).await.unwrap(), Claim::Claimed);
+        assert_eq!(
+            s.claim(&k(1), Duration::from_millis(1)).await.unwrap(),
+            Claim::Claimed
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
-        assert_eq!(s.claim(&k(1), Duration::from_secs(5)).await.unwrap(), Claim::Claimed);
+        assert_eq!(
+            s.claim(&k(1), Duration::from_secs(5)).await.unwrap(),
+            Claim::Claimed
+        );
     }
 
     #[tokio::test]
@@ -292,7 +295,10 @@ mod tests {
         assert!(s.len() <= 160, "len {}", s.len());
         assert!(s.len() >= 100);
         // the newest key is still remembered
-        assert_eq!(s.claim(&k(9_999), DEFAULT_TTL).await.unwrap(), Claim::InFlight);
+        assert_eq!(
+            s.claim(&k(9_999), DEFAULT_TTL).await.unwrap(),
+            Claim::InFlight
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -301,7 +307,9 @@ mod tests {
         let mut tasks = Vec::new();
         for _ in 0..32 {
             let s = s.clone();
-            tasks.push(tokio::spawn(async move { s.claim(&k(7), DEFAULT_TTL).await.unwrap() }));
+            tasks.push(tokio::spawn(async move {
+                s.claim(&k(7), DEFAULT_TTL).await.unwrap()
+            }));
         }
         let mut won = 0;
         for t in tasks {

@@ -354,7 +354,10 @@ mod tests {
         assert_eq!(t(r#"{"b":"FALSE"}"#).b, Some(false));
         assert_eq!(t(r#"{"b":true}"#).b, Some(true));
         assert_eq!(t(r#"{"b":"yes"}"#).b, None);
-        assert_eq!(t(r#"{"s":1234567890123456789}"#).s.as_deref(), Some("1234567890123456789"));
+        assert_eq!(
+            t(r#"{"s":1234567890123456789}"#).s.as_deref(),
+            Some("1234567890123456789")
+        );
         assert_eq!(t(r#"{"s":1.5}"#).s, None);
     }
 

@@ -21,7 +21,9 @@ impl PreSendDecision {
         match self {
             Self::Allow => r#"{"valid":true}"#.to_owned(),
             Self::Block { code: None } => r#"{"valid":false}"#.to_owned(),
-            Self::Block { code: Some(c) } => serde_json::json!({"valid": false, "code": c}).to_string(),
+            Self::Block { code: Some(c) } => {
+                serde_json::json!({"valid": false, "code": c}).to_string()
+            }
         }
     }
 }

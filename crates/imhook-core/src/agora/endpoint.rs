@@ -1,9 +1,657 @@
-//! STUB
-/// stub
-pub struct AgoraConfig;
-/// stub
-pub struct AgoraEndpoint;
-/// stub
-pub enum PostSendFailurePolicy {}
-/// stub
-pub enum PreSendFailurePolicy {}
+//! The Agora endpoints: post-send (notifications, `200 {}`) and pre-send (decisions),
+//! every rule of the Agora table in spec/http.md.
+
+use super::auth::{AgoraAuth, AuthError, UnsignedPolicy};
+use super::context::{Context, Route};
+use super::decision::PreSendDecision;
+use super::envelope::{Envelope, EnvelopeError};
+use super::events::{AgoraEvent, PreSendEvent};
+use super::handler::CallbackHandler;
+use crate::clock::Clock;
+use crate::endpoint::{Endpoint, Verify};
+use crate::exec::run_guarded;
+use crate::idempotency::{Claim, DEFAULT_TTL, IdempotencyKey, IdempotencyStore, MemoryStore};
+use crate::inbound::{Inbound, Outbound};
+use crate::secret::Secret;
+use async_trait::async_trait;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Default post-send handler deadline: 5 s.
+pub const DEFAULT_POST_SEND_DEADLINE: Duration = Duration::from_secs(5);
+/// Default pre-send handler deadline: 150 ms (the provider waits 200 ms).
+pub const DEFAULT_PRE_SEND_DEADLINE: Duration = Duration::from_millis(150);
+/// Default limit of a pre-send reply, in characters (the provider's limit).
+pub const DEFAULT_REPLY_LIMIT: usize = 1000;
+
+const ACK: &str = "{}";
+
+/// What a post-send endpoint answers when the handler fails (agora.md §3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PostSendFailurePolicy {
+    /// 200 `{}`, logged as an error; the callback counts as handled. The default,
+    /// because every non-200 counts towards the provider banning the app's callbacks.
+    #[default]
+    Ack,
+    /// 503 and the de-duplication claim released, so the provider's one immediate
+    /// retry is processed.
+    RetryOnce,
+}
+
+/// What a pre-send endpoint answers when the handler fails, overruns its deadline,
+/// produces an over-long reply, or the request cannot be decoded (agora.md §4.4).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum PreSendFailurePolicy {
+    /// `{"valid":true}`. The default, like the provider's default "Passed".
+    #[default]
+    Allow,
+    /// `{"valid":false}` with an optional `code`.
+    Block {
+        /// Shown to the sender when the rule reports errors.
+        code: Option<String>,
+    },
+    /// 503: let the rule's own fallback action apply.
+    DeferToRule,
+}
+
+/// What to do when the de-duplication store fails (e.g. Redis is down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum StoreFailurePolicy {
+    /// Process the callback anyway and log: a store outage never blocks the provider's
+    /// traffic, at the price of possibly handling a retried callback twice. The default.
+    #[default]
+    Process,
+    /// Answer 503 so that the provider retries once; the handler is not called.
+    Retry,
+}
+
+/// Configuration shared by the Agora post-send and pre-send endpoints.
+///
+/// ```
+/// use imhook_core::{Secret, agora::AgoraConfig};
+/// let config = AgoraConfig::new().secret(Secret::new("imhook-fixture-secret").unwrap());
+/// assert!(config.validate().is_ok());
+/// assert!(AgoraConfig::new().validate().is_err());
+/// ```
+#[derive(Clone)]
+pub struct AgoraConfig {
+    auth: AgoraAuth,
+    store: Arc<dyn IdempotencyStore>,
+    ttl: Duration,
+    body_limit: usize,
+    post_send_deadline: Duration,
+    pre_send_deadline: Duration,
+    post_send_failure: PostSendFailurePolicy,
+    pre_send_failure: PreSendFailurePolicy,
+    store_failure: StoreFailurePolicy,
+    reply_limit: usize,
+    dedupe_pre_send: bool,
+}
+
+impl std::fmt::Debug for AgoraConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgoraConfig")
+            .field("auth", &self.auth)
+            .field("ttl", &self.ttl)
+            .field("body_limit", &self.body_limit)
+            .field("post_send_deadline", &self.post_send_deadline)
+            .field("pre_send_deadline", &self.pre_send_deadline)
+            .field("post_send_failure", &self.post_send_failure)
+            .field("pre_send_failure", &self.pre_send_failure)
+            .field("store_failure", &self.store_failure)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for AgoraConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The configuration cannot serve requests.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No secret, and verification was not explicitly waived with `insecure()`.
+    #[error("no secret configured (use insecure() to accept unverified requests in development)")]
+    NoSecret,
+}
+
+impl AgoraConfig {
+    /// No secret yet, unsigned requests refused, an in-memory de-duplication store,
+    /// 4-day retention, 1 MiB bodies, deadlines 5 s (post-send) and 150 ms (pre-send).
+    pub fn new() -> Self {
+        Self {
+            auth: AgoraAuth::new(),
+            store: Arc::new(MemoryStore::default()),
+            ttl: DEFAULT_TTL,
+            body_limit: crate::DEFAULT_BODY_LIMIT,
+            post_send_deadline: DEFAULT_POST_SEND_DEADLINE,
+            pre_send_deadline: DEFAULT_PRE_SEND_DEADLINE,
+            post_send_failure: PostSendFailurePolicy::default(),
+            pre_send_failure: PreSendFailurePolicy::default(),
+            store_failure: StoreFailurePolicy::default(),
+            reply_limit: DEFAULT_REPLY_LIMIT,
+            dedupe_pre_send: false,
+        }
+    }
+
+    /// Adds a secret; any configured secret may match.
+    pub fn secret(mut self, secret: Secret) -> Self {
+        self.auth = self.auth.secret(secret);
+        self
+    }
+
+    /// The unsigned-request policy (default: reject).
+    pub fn unsigned(mut self, policy: UnsignedPolicy) -> Self {
+        self.auth = self.auth.unsigned(policy);
+        self
+    }
+
+    /// Development mode without secrets: every request is delivered unauthenticated.
+    pub fn insecure(mut self) -> Self {
+        self.auth = self.auth.insecure();
+        self
+    }
+
+    /// Optional freshness window on `timestamp`; see [`AgoraAuth::freshness`] for why
+    /// post-send endpoints should leave it off.
+    pub fn freshness(mut self, window: Option<Duration>) -> Self {
+        self.auth = self.auth.freshness(window);
+        self
+    }
+
+    /// Replaces the clock of the freshness check.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.auth = self.auth.clock(clock);
+        self
+    }
+
+    /// Replaces the de-duplication store (e.g. Redis, to share state between instances).
+    pub fn store(mut self, store: Arc<dyn IdempotencyStore>) -> Self {
+        self.store = store;
+        self
+    }
+
+    /// Retention of de-duplication keys (default 4 days).
+    pub fn ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = ttl;
+        self
+    }
+
+    /// Largest accepted body (default 1 MiB).
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Post-send handler deadline (default 5 s).
+    pub fn post_send_deadline(mut self, d: Duration) -> Self {
+        self.post_send_deadline = d;
+        self
+    }
+
+    /// Pre-send handler deadline (default 150 ms).
+    pub fn pre_send_deadline(mut self, d: Duration) -> Self {
+        self.pre_send_deadline = d;
+        self
+    }
+
+    /// Post-send failure policy (default [`PostSendFailurePolicy::Ack`]).
+    pub fn post_send_failure(mut self, p: PostSendFailurePolicy) -> Self {
+        self.post_send_failure = p;
+        self
+    }
+
+    /// Pre-send failure policy (default [`PreSendFailurePolicy::Allow`]).
+    pub fn pre_send_failure(mut self, p: PreSendFailurePolicy) -> Self {
+        self.pre_send_failure = p;
+        self
+    }
+
+    /// What to do when the store fails (default [`StoreFailurePolicy::Process`]).
+    pub fn store_failure(mut self, p: StoreFailurePolicy) -> Self {
+        self.store_failure = p;
+        self
+    }
+
+    /// Largest pre-send reply in characters (default 1,000, the provider's limit).
+    pub fn reply_limit(mut self, chars: usize) -> Self {
+        self.reply_limit = chars;
+        self
+    }
+
+    /// De-duplicate pre-send requests too (off by default: the provider does not retry them).
+    pub fn dedupe_pre_send(mut self, on: bool) -> Self {
+        self.dedupe_pre_send = on;
+        self
+    }
+
+    /// The authentication settings.
+    pub fn auth(&self) -> &AgoraAuth {
+        &self.auth
+    }
+
+    /// Checks that the configuration can serve requests.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.auth.is_usable() {
+            Ok(())
+        } else {
+            Err(ConfigError::NoSecret)
+        }
+    }
+
+    fn pre_send_fallback(&self) -> Outbound {
+        match &self.pre_send_failure {
+            PreSendFailurePolicy::Allow => decision_reply(&PreSendDecision::Allow),
+            PreSendFailurePolicy::Block { code } => {
+                decision_reply(&PreSendDecision::Block { code: code.clone() })
+            }
+            PreSendFailurePolicy::DeferToRule => Outbound::text(503, "handler unavailable"),
+        }
+    }
+
+    /// Authenticates, de-duplicates and decodes one request for `route`.
+    pub async fn verify_request(
+        &self,
+        route: Route,
+        req: &Inbound<'_>,
+    ) -> Result<AgoraCallback, Outbound> {
+        if !req.method.eq_ignore_ascii_case("POST") {
+            return Err(Outbound::method_not_allowed());
+        }
+        if req.body.len() > self.body_limit {
+            return Err(Outbound::payload_too_large());
+        }
+        let body = std::str::from_utf8(&req.body).map_err(|_| {
+            tracing::warn!(provider = "agora", "rejected: body is not UTF-8");
+            bad_request()
+        })?;
+        let env = Envelope::parse(body).map_err(|e| {
+            match &e {
+                EnvelopeError::NotJsonObject => tracing::warn!(provider = "agora", "rejected: body is not a JSON object"),
+                other => tracing::warn!(provider = "agora", error = %other, "rejected: malformed envelope"),
+            }
+            bad_request()
+        })?;
+        let kind = match route {
+            Route::PostSend => env.kind(),
+            Route::PreSend => "pre_send".to_owned(),
+        };
+        let call_id = env.call_id().map(|c| c.into_owned());
+        let auth = self.auth.verify(&env, &kind).map_err(|e| {
+            tracing::warn!(provider = "agora", kind = %kind, call_id = call_id.as_deref().unwrap_or(""), reason = %e, "rejected: authentication");
+            unauthorized(e)
+        })?;
+        let claim = if route == Route::PostSend || self.dedupe_pre_send {
+            match env.dedup_parts() {
+                Some(parts) => {
+                    let key = IdempotencyKey::from_parts(&[&parts[0], &parts[1], &parts[2]]);
+                    match self.store.claim(&key, self.ttl).await {
+                        Ok(Claim::Claimed) => Some(ClaimGuard {
+                            key,
+                            store: self.store.clone(),
+                            ttl: self.ttl,
+                        }),
+                        Ok(state) => {
+                            tracing::info!(provider = "agora", kind = %kind, call_id = call_id.as_deref().unwrap_or(""), state = ?state, "duplicate callback acknowledged");
+                            return Err(match route {
+                                Route::PostSend => ack(),
+                                Route::PreSend => self.pre_send_fallback(),
+                            });
+                        }
+                        Err(e) => {
+                            tracing::error!(provider = "agora", kind = %kind, error = %e, "de-duplication store failed");
+                            match self.store_failure {
+                                StoreFailurePolicy::Process => None,
+                                StoreFailurePolicy::Retry => {
+                                    return Err(Outbound::text(503, "try again"));
+                                }
+                            }
+                        }
+                    }
+                }
+                None => None,
+            }
+        } else {
+            None
+        };
+        let ctx = Context {
+            route,
+            authenticated: auth.authenticated,
+            secret_index: auth.secret_index,
+            call_id,
+            kind,
+            raw: req.body.clone(),
+            peer: req.peer,
+        };
+        let event = match route {
+            Route::PostSend => CallbackEvent::PostSend(AgoraEvent::decode(&ctx.kind, body)),
+            Route::PreSend => match PreSendEvent::decode(body) {
+                Ok(ev) => CallbackEvent::PreSend(ev),
+                Err(e) => {
+                    tracing::warn!(provider = "agora", kind = "pre_send", error = %e, "pre-send request cannot be decoded; answering with the failure policy");
+                    return Err(self.pre_send_fallback());
+                }
+            },
+        };
+        Ok(AgoraCallback { ctx, event, claim })
+    }
+}
+
+fn bad_request() -> Outbound {
+    Outbound::json(400, r#"{"error":"bad request"}"#)
+}
+
+fn unauthorized(_e: AuthError) -> Outbound {
+    Outbound::json(401, r#"{"error":"unauthorized"}"#)
+}
+
+fn ack() -> Outbound {
+    Outbound::json(200, ACK)
+}
+
+fn decision_reply(d: &PreSendDecision) -> Outbound {
+    Outbound::json(200, d.to_json())
+}
+
+/// A held de-duplication claim.
+#[derive(Clone)]
+pub struct ClaimGuard {
+    key: IdempotencyKey,
+    store: Arc<dyn IdempotencyStore>,
+    ttl: Duration,
+}
+
+impl std::fmt::Debug for ClaimGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClaimGuard")
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClaimGuard {
+    /// Marks the callback as handled.
+    pub async fn complete(self) {
+        if let Err(e) = self.store.complete(&self.key, self.ttl).await {
+            tracing::error!(provider = "agora", error = %e, "could not mark callback as handled");
+        }
+    }
+
+    /// Forgets the claim so the provider's retry is processed.
+    pub async fn release(self) {
+        if let Err(e) = self.store.release(&self.key).await {
+            tracing::error!(provider = "agora", error = %e, "could not release callback claim");
+        }
+    }
+}
+
+/// The decoded request of an [`AgoraCallback`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum CallbackEvent {
+    /// A post-send event.
+    PostSend(AgoraEvent),
+    /// A pre-send request.
+    PreSend(PreSendEvent),
+}
+
+/// A verified, de-duplicated, decoded Agora callback, for applications that answer it
+/// themselves (framework extractors). Answer with [`AgoraCallback::ack`],
+/// [`AgoraCallback::retry`] or [`AgoraCallback::decide`].
+#[derive(Debug)]
+pub struct AgoraCallback {
+    /// The request context.
+    pub ctx: Context,
+    /// The decoded event.
+    pub event: CallbackEvent,
+    claim: Option<ClaimGuard>,
+}
+
+impl AgoraCallback {
+    /// Marks the callback handled and returns the `200 {}` ack.
+    pub async fn ack(self) -> Outbound {
+        if let Some(c) = self.claim {
+            c.complete().await;
+        }
+        ack()
+    }
+
+    /// Releases the claim and returns 503 so the provider retries once.
+    pub async fn retry(self) -> Outbound {
+        if let Some(c) = self.claim {
+            c.release().await;
+        }
+        Outbound::text(503, "retry")
+    }
+
+    /// The reply carrying a pre-send decision (marks the request handled).
+    pub async fn decide(self, decision: &PreSendDecision) -> Outbound {
+        if let Some(c) = self.claim {
+            c.complete().await;
+        }
+        decision_reply(decision)
+    }
+}
+
+/// An Agora extractor-side verifier for one route.
+#[derive(Debug, Clone)]
+pub struct AgoraVerifier {
+    config: Arc<AgoraConfig>,
+    route: Route,
+}
+
+impl AgoraVerifier {
+    /// Verifies post-send requests.
+    pub fn post_send(config: AgoraConfig) -> Self {
+        Self {
+            config: Arc::new(config),
+            route: Route::PostSend,
+        }
+    }
+
+    /// Verifies pre-send requests.
+    pub fn pre_send(config: AgoraConfig) -> Self {
+        Self {
+            config: Arc::new(config),
+            route: Route::PreSend,
+        }
+    }
+}
+
+#[async_trait]
+impl Verify for AgoraVerifier {
+    type Verified = AgoraCallback;
+
+    fn body_limit(&self) -> usize {
+        self.config.body_limit
+    }
+
+    async fn verify(&self, req: Inbound<'_>) -> Result<AgoraCallback, Outbound> {
+        self.config.verify_request(self.route, &req).await
+    }
+}
+
+/// A mounted Agora endpoint (post-send or pre-send) with the application's handler.
+///
+/// ```
+/// use std::sync::Arc;
+/// use imhook_core::{Endpoint, Inbound, Secret, agora::{AgoraConfig, AgoraEndpoint, CallbackHandler}};
+///
+/// struct App;
+/// impl CallbackHandler for App {}
+///
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let config = AgoraConfig::new().secret(Secret::new("imhook-fixture-secret").unwrap());
+/// let endpoint = AgoraEndpoint::post_send(config, Arc::new(App)).unwrap();
+/// let reply = endpoint.handle(Inbound::post("", r#"{"chat_type":"chat"}"#)).await;
+/// assert_eq!(reply.status, 401); // unsigned
+/// # });
+/// ```
+#[derive(Clone)]
+pub struct AgoraEndpoint {
+    config: Arc<AgoraConfig>,
+    handler: Arc<dyn CallbackHandler>,
+    route: Route,
+}
+
+impl std::fmt::Debug for AgoraEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgoraEndpoint")
+            .field("route", &self.route)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AgoraEndpoint {
+    /// The post-send endpoint.
+    pub fn post_send(
+        config: AgoraConfig,
+        handler: Arc<dyn CallbackHandler>,
+    ) -> Result<Self, ConfigError> {
+        Self::build(config, handler, Route::PostSend)
+    }
+
+    /// The pre-send endpoint.
+    pub fn pre_send(
+        config: AgoraConfig,
+        handler: Arc<dyn CallbackHandler>,
+    ) -> Result<Self, ConfigError> {
+        Self::build(config, handler, Route::PreSend)
+    }
+
+    fn build(
+        config: AgoraConfig,
+        handler: Arc<dyn CallbackHandler>,
+        route: Route,
+    ) -> Result<Self, ConfigError> {
+        config.validate()?;
+        Ok(Self {
+            config: Arc::new(config),
+            handler,
+            route,
+        })
+    }
+
+    /// Which route this endpoint serves.
+    pub fn route(&self) -> Route {
+        self.route
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &AgoraConfig {
+        &self.config
+    }
+}
+
+#[async_trait]
+impl Endpoint for AgoraEndpoint {
+    fn body_limit(&self) -> usize {
+        self.config.body_limit
+    }
+
+    fn provider(&self) -> &'static str {
+        "agora"
+    }
+
+    async fn handle(&self, req: Inbound<'_>) -> Outbound {
+        let started = Instant::now();
+        let cb = match self.config.verify_request(self.route, &req).await {
+            Ok(cb) => cb,
+            Err(out) => {
+                tracing::info!(
+                    provider = "agora",
+                    status = out.status,
+                    latency_us = started.elapsed().as_micros() as u64,
+                    "callback not dispatched"
+                );
+                return out;
+            }
+        };
+        let AgoraCallback { ctx, event, claim } = cb;
+        let (out, outcome, known) = match event {
+            CallbackEvent::PostSend(event) => {
+                let known = event.is_known();
+                match run_guarded(
+                    self.config.post_send_deadline,
+                    self.handler.handle(&ctx, event),
+                )
+                .await
+                {
+                    Ok(()) => {
+                        if let Some(c) = claim {
+                            c.complete().await;
+                        }
+                        (ack(), "handled", known)
+                    }
+                    Err(failure) => {
+                        tracing::error!(provider = "agora", kind = %ctx.kind, call_id = ctx.call_id.as_deref().unwrap_or(""), failure = failure.kind(), error = %failure, "handler failed; answering with the failure policy");
+                        match self.config.post_send_failure {
+                            PostSendFailurePolicy::Ack => {
+                                if let Some(c) = claim {
+                                    c.complete().await;
+                                }
+                                (ack(), failure.kind(), known)
+                            }
+                            PostSendFailurePolicy::RetryOnce => {
+                                if let Some(c) = claim {
+                                    c.release().await;
+                                }
+                                (Outbound::text(503, "retry"), failure.kind(), known)
+                            }
+                        }
+                    }
+                }
+            }
+            CallbackEvent::PreSend(event) => {
+                let result = run_guarded(
+                    self.config.pre_send_deadline,
+                    self.handler.pre_send(&ctx, event),
+                )
+                .await;
+                let out = match result {
+                    Ok(decision) => {
+                        let json = decision.to_json();
+                        if json.chars().count() > self.config.reply_limit {
+                            tracing::error!(
+                                provider = "agora",
+                                kind = "pre_send",
+                                limit = self.config.reply_limit,
+                                "pre-send reply over the limit; answering with the failure policy"
+                            );
+                            (self.config.pre_send_fallback(), "reply-too-long")
+                        } else {
+                            (Outbound::json(200, json), "handled")
+                        }
+                    }
+                    Err(failure) => {
+                        tracing::error!(provider = "agora", kind = "pre_send", call_id = ctx.call_id.as_deref().unwrap_or(""), failure = failure.kind(), error = %failure, "handler failed; answering with the failure policy");
+                        (self.config.pre_send_fallback(), failure.kind())
+                    }
+                };
+                if let Some(c) = claim {
+                    c.complete().await;
+                }
+                (out.0, out.1, true)
+            }
+        };
+        tracing::info!(
+            provider = "agora",
+            kind = %ctx.kind,
+            known,
+            call_id = ctx.call_id.as_deref().unwrap_or(""),
+            authenticated = ctx.authenticated,
+            status = out.status,
+            outcome,
+            latency_us = started.elapsed().as_micros() as u64,
+            "callback handled"
+        );
+        out
+    }
+}

@@ -158,7 +158,9 @@ impl<'a> Envelope<'a> {
 
     fn payload_head(&self) -> PayloadHead<'a> {
         match self.payload {
-            Some(p) if p.get().starts_with('{') => serde_json::from_str(p.get()).unwrap_or_default(),
+            Some(p) if p.get().starts_with('{') => {
+                serde_json::from_str(p.get()).unwrap_or_default()
+            }
             _ => PayloadHead::default(),
         }
     }
@@ -209,7 +211,9 @@ impl<'a> Envelope<'a> {
         if let Some(ct) = non_empty(json_str(self.chat_type)) {
             return match ct.as_ref() {
                 "chat" | "groupchat" => format!("message/{ct}"),
-                "muc" | "roster" => join(&[Some(ct.clone()), non_empty(json_str(head().operation))]),
+                "muc" | "roster" => {
+                    join(&[Some(ct.clone()), non_empty(json_str(head().operation))])
+                }
                 "notify" => join(&[Some(ct.clone()), non_empty(json_str(head().ty))]),
                 "recall" | "edit" | "read_ack" | "channel_ack" | "delivery_ack" => ct.into_owned(),
                 _ => "unknown".to_owned(),
@@ -234,7 +238,14 @@ mod tests {
         assert_eq!(e.timestamp_text().as_deref(), Some("1729499506255"));
         let e = Envelope::parse(r#"{"timestamp":"1729499506255"}"#).unwrap();
         assert_eq!(e.timestamp_text().as_deref(), Some("1729499506255"));
-        for bad in ["1.729499506255E12", "1729499506255.0", "99999999999999999999", "\"\"", "null", "true"] {
+        for bad in [
+            "1.729499506255E12",
+            "1729499506255.0",
+            "99999999999999999999",
+            "\"\"",
+            "null",
+            "true",
+        ] {
             let body = format!(r#"{{"timestamp":{bad}}}"#);
             let e = Envelope::parse(&body).unwrap();
             assert_eq!(e.timestamp_text(), None, "{bad}");
@@ -252,8 +263,14 @@ mod tests {
 
     #[test]
     fn not_objects_and_duplicates() {
-        assert_eq!(Envelope::parse("[]").unwrap_err(), EnvelopeError::NotJsonObject);
-        assert_eq!(Envelope::parse("{").unwrap_err(), EnvelopeError::NotJsonObject);
+        assert_eq!(
+            Envelope::parse("[]").unwrap_err(),
+            EnvelopeError::NotJsonObject
+        );
+        assert_eq!(
+            Envelope::parse("{").unwrap_err(),
+            EnvelopeError::NotJsonObject
+        );
         assert!(matches!(
             Envelope::parse(r#"{"callId":"a","callId":"b"}"#),
             Err(EnvelopeError::Ambiguous(_))
@@ -263,14 +280,23 @@ mod tests {
     #[test]
     fn kinds() {
         let k = |b: &str| Envelope::parse(b).unwrap().kind();
-        assert_eq!(k(r#"{"event":"group_op_event","operation":"DELETE"}"#), "group_op_event/DELETE");
+        assert_eq!(
+            k(r#"{"event":"group_op_event","operation":"DELETE"}"#),
+            "group_op_event/DELETE"
+        );
         assert_eq!(k(r#"{"event":"group_op_event"}"#), "group_op_event");
         assert_eq!(k(r#"{"step":"push","chat_type":"chat"}"#), "offline_push");
         assert_eq!(k(r#"{"eventType":"moderation"}"#), "moderation");
         assert_eq!(k(r#"{"chat_type":"groupchat"}"#), "message/groupchat");
-        assert_eq!(k(r#"{"chat_type":"notify","payload":{"type":""}}"#), "notify");
+        assert_eq!(
+            k(r#"{"chat_type":"notify","payload":{"type":""}}"#),
+            "notify"
+        );
         assert_eq!(k(r#"{"chat_type":"weird"}"#), "unknown");
-        assert_eq!(k(r#"{"reason":"login","status":"online","user":"u"}"#), "user_status/login");
+        assert_eq!(
+            k(r#"{"reason":"login","status":"online","user":"u"}"#),
+            "user_status/login"
+        );
         assert_eq!(k(r#"{"reason":"login","user":"u"}"#), "unknown");
     }
 }

@@ -18,7 +18,11 @@ pub trait CallbackHandler: Send + Sync + 'static {
     }
 
     /// A pre-send request: decide whether the message is delivered. Default: allow.
-    async fn pre_send(&self, ctx: &Context, event: PreSendEvent) -> Result<PreSendDecision, BoxError> {
+    async fn pre_send(
+        &self,
+        ctx: &Context,
+        event: PreSendEvent,
+    ) -> Result<PreSendDecision, BoxError> {
         let _ = (ctx, event);
         Ok(PreSendDecision::Allow)
     }

@@ -16,7 +16,10 @@ pub mod handler;
 pub use auth::{AgoraAuth, AuthOutcome, UnsignedPolicy};
 pub use context::{Context, Route};
 pub use decision::PreSendDecision;
-pub use endpoint::{AgoraConfig, AgoraEndpoint, PostSendFailurePolicy, PreSendFailurePolicy};
+pub use endpoint::{
+    AgoraCallback, AgoraConfig, AgoraEndpoint, AgoraVerifier, CallbackEvent, ConfigError,
+    PostSendFailurePolicy, PreSendFailurePolicy, StoreFailurePolicy,
+};
 pub use envelope::Envelope;
 pub use events::{AgoraEvent, UnknownEvent};
 pub use handler::CallbackHandler;

@@ -175,7 +175,9 @@ impl TencentAuth {
         sign: Option<&str>,
         request_time: Option<&str>,
     ) -> Result<Verified, AuthError> {
-        let app = sdk_app_id.and_then(parse_digits).ok_or(AuthError::WrongApp)?;
+        let app = sdk_app_id
+            .and_then(parse_digits)
+            .ok_or(AuthError::WrongApp)?;
         if app != self.sdk_app_id {
             return Err(AuthError::WrongApp);
         }

@@ -15,7 +15,7 @@ pub mod reply;
 
 pub use auth::{AuthError, TencentAuth};
 pub use context::{Context, OptPlatform};
-pub use endpoint::{TencentConfig, TencentEndpoint};
+pub use endpoint::{TencentCallback, TencentConfig, TencentEndpoint};
 pub use events::{TencentEvent, UnknownEvent};
 pub use handler::CallbackHandler;
 pub use reply::{AfterFailurePolicy, BeforeFailurePolicy, Reply};

@@ -29,7 +29,12 @@ pub enum QueryError {
     Conflicting(&'static str),
 }
 
-fn set(slot: &mut Option<String>, value: Cow<'_, str>, name: &'static str, strict: bool) -> Result<(), QueryError> {
+fn set(
+    slot: &mut Option<String>,
+    value: Cow<'_, str>,
+    name: &'static str,
+    strict: bool,
+) -> Result<(), QueryError> {
     match slot {
         None => {
             *slot = Some(value.into_owned());

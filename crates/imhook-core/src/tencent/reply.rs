@@ -64,9 +64,8 @@ impl Reply {
 
     /// Serialises the reply to compact JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| {
-            r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#.to_owned()
-        })
+        serde_json::to_string(self)
+            .unwrap_or_else(|_| r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#.to_owned())
     }
 }
 

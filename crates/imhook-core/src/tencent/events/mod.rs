@@ -62,6 +62,11 @@ impl TencentEvent {
         is_before_command(self.command())
     }
 
+    /// The reply of an application that does nothing with this event.
+    pub fn default_reply(&self) -> crate::tencent::Reply {
+        crate::tencent::Reply::ok()
+    }
+
     /// The event record of this event.
     pub fn record(&self) -> EventRecord {
         match self {
