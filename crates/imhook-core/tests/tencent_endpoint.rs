@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use imhook_core::tencent::auth::sign;
 use imhook_core::tencent::{
-    AfterFailurePolicy, BeforeFailurePolicy, CallbackHandler, Context, Reply, TencentConfig, TencentEndpoint,
-    TencentEvent,
+    AfterFailurePolicy, BeforeFailurePolicy, CallbackHandler, Context, Reply, TencentConfig,
+    TencentEndpoint, TencentEvent,
 };
 use imhook_core::{BoxError, Endpoint, FixedClock, Inbound, Outbound, Secret, Verify};
 use serde_json::{Value, json};
@@ -80,7 +80,9 @@ fn endpoint(config: TencentConfig, h: &Arc<Recorder>) -> TencentEndpoint {
 
 fn signed_query(command: &str, token: &str, time: &str) -> String {
     let s = sign(&Secret::new(token).unwrap(), time);
-    format!("SdkAppid={APP}&CallbackCommand={command}&contenttype=json&ClientIP=203.0.113.7&OptPlatform=RESTAPI&Sign={s}&RequestTime={time}")
+    format!(
+        "SdkAppid={APP}&CallbackCommand={command}&contenttype=json&ClientIP=203.0.113.7&OptPlatform=RESTAPI&Sign={s}&RequestTime={time}"
+    )
 }
 
 fn good_query(command: &str) -> String {
@@ -130,7 +132,10 @@ async fn body_over_limit_is_413() {
     assert!(ep.precheck("POST", Some(64)).is_none());
     assert!(ep.precheck("POST", None).is_none());
     let q = good_query(AFTER);
-    let big = format!(r#"{{"CallbackCommand":"{AFTER}","GroupId":"{}"}}"#, "x".repeat(100));
+    let big = format!(
+        r#"{{"CallbackCommand":"{AFTER}","GroupId":"{}"}}"#,
+        "x".repeat(100)
+    );
     assert_eq!(ep.handle(Inbound::post(&q, big)).await.status, 413);
     assert_eq!(h.calls(), 0);
 }
@@ -164,22 +169,49 @@ async fn signature_problems_are_401() {
     let s = sign(&Secret::new("xxxxyyyy").unwrap(), &now);
     let cases = [
         ("no Sign", good.replace(&format!("&Sign={s}"), "")),
-        ("no RequestTime", good.replace(&format!("&RequestTime={now}"), "")),
+        (
+            "no RequestTime",
+            good.replace(&format!("&RequestTime={now}"), ""),
+        ),
         ("wrong token", signed_query(AFTER, "other-app-token", &now)),
         ("truncated", good.replace(&s, &s[..63])),
         ("non-hex", good.replace(&s, &format!("{}g", &s[..63]))),
-        ("one char changed", good.replace(&s, &format!("{}{}", &s[..63], if s.ends_with('0') { '1' } else { '0' }))),
-        ("time not digits", good.replace(&format!("RequestTime={now}"), "RequestTime=17e8")),
-        ("time too long", good.replace(&format!("RequestTime={now}"), "RequestTime=123456789012345678901")),
-        ("stale", signed_query(AFTER, "xxxxyyyy", &(NOW - 301).to_string())),
-        ("future", signed_query(AFTER, "xxxxyyyy", &(NOW + 301).to_string())),
+        (
+            "one char changed",
+            good.replace(
+                &s,
+                &format!("{}{}", &s[..63], if s.ends_with('0') { '1' } else { '0' }),
+            ),
+        ),
+        (
+            "time not digits",
+            good.replace(&format!("RequestTime={now}"), "RequestTime=17e8"),
+        ),
+        (
+            "time too long",
+            good.replace(
+                &format!("RequestTime={now}"),
+                "RequestTime=123456789012345678901",
+            ),
+        ),
+        (
+            "stale",
+            signed_query(AFTER, "xxxxyyyy", &(NOW - 301).to_string()),
+        ),
+        (
+            "future",
+            signed_query(AFTER, "xxxxyyyy", &(NOW + 301).to_string()),
+        ),
         ("doc typo token", signed_query(AFTER, "xxxyyy", &now)),
     ];
     for (name, q) in cases {
         let out = send(&ep, &q, AFTER_BODY).await;
         assert_fail(&out, 401);
         assert!(!out.body_text().contains(&s), "{name}: digest leaked");
-        assert!(!out.body_text().contains("xxxxyyyy"), "{name}: token leaked");
+        assert!(
+            !out.body_text().contains("xxxxyyyy"),
+            "{name}: token leaked"
+        );
     }
     assert_eq!(h.calls(), 0);
 }
@@ -234,7 +266,17 @@ async fn bad_bodies_are_400() {
     let h = Recorder::new(Mode::Ok);
     let ep = endpoint(config(), &h);
     let q = good_query(AFTER);
-    for body in [&b""[..], b"   ", b"\xff\xfe{}", b"not json", b"[1,2]", b"\"str\"", b"{\"a\":", b"42", b"null"] {
+    for body in [
+        &b""[..],
+        b"   ",
+        b"\xff\xfe{}",
+        b"not json",
+        b"[1,2]",
+        b"\"str\"",
+        b"{\"a\":",
+        b"42",
+        b"null",
+    ] {
         let out = ep.handle(Inbound::post(&q, body.to_vec())).await;
         assert_fail(&out, 400);
     }
@@ -253,7 +295,10 @@ async fn command_from_body_when_query_lacks_it() {
     // the query wins when both are present and differ
     let q = good_query("Group.CallbackAfterGroupDestroyed");
     assert_eq!(send(&ep, &q, AFTER_BODY).await.status, 200);
-    assert_eq!(h.last.lock().unwrap().as_ref().unwrap().0, "Group.CallbackAfterGroupDestroyed");
+    assert_eq!(
+        h.last.lock().unwrap().as_ref().unwrap().0,
+        "Group.CallbackAfterGroupDestroyed"
+    );
 }
 
 #[tokio::test]
@@ -261,13 +306,32 @@ async fn conflicting_duplicate_parameters_are_400() {
     let h = Recorder::new(Mode::Ok);
     let ep = endpoint(config(), &h);
     let q = good_query(AFTER);
-    assert_fail(&send(&ep, &format!("{q}&SdkAppid=1400000002"), AFTER_BODY).await, 400);
-    assert_fail(&send(&ep, &format!("{q}&callbackcommand=X.Y"), AFTER_BODY).await, 400);
-    assert_fail(&send(&ep, &format!("{q}&RequestTime=1"), AFTER_BODY).await, 400);
+    assert_fail(
+        &send(&ep, &format!("{q}&SdkAppid=1400000002"), AFTER_BODY).await,
+        400,
+    );
+    assert_fail(
+        &send(&ep, &format!("{q}&callbackcommand=X.Y"), AFTER_BODY).await,
+        400,
+    );
+    assert_fail(
+        &send(&ep, &format!("{q}&RequestTime=1"), AFTER_BODY).await,
+        400,
+    );
     // the same value twice is not ambiguous
-    assert_eq!(send(&ep, &format!("{q}&SdkAppid={APP}"), AFTER_BODY).await.status, 200);
+    assert_eq!(
+        send(&ep, &format!("{q}&SdkAppid={APP}"), AFTER_BODY)
+            .await
+            .status,
+        200
+    );
     // unknown parameters are ignored
-    assert_eq!(send(&ep, &format!("{q}&foo=bar&contenttype=JSON"), AFTER_BODY).await.status, 200);
+    assert_eq!(
+        send(&ep, &format!("{q}&foo=bar&contenttype=JSON"), AFTER_BODY)
+            .await
+            .status,
+        200
+    );
 }
 
 #[tokio::test]
@@ -305,16 +369,30 @@ async fn handler_failures_follow_the_policy() {
         let h = Recorder::new(mode);
         let ep = endpoint(config(), &h);
         // After → OK ack
-        assert_eq!(send(&ep, &good_query(AFTER), AFTER_BODY).await.body_text(), OK);
+        assert_eq!(
+            send(&ep, &good_query(AFTER), AFTER_BODY).await.body_text(),
+            OK
+        );
         // Before → allow by default
-        assert_eq!(send(&ep, &good_query(BEFORE), BEFORE_BODY).await.body_text(), OK);
+        assert_eq!(
+            send(&ep, &good_query(BEFORE), BEFORE_BODY)
+                .await
+                .body_text(),
+            OK
+        );
         // Before → reject when configured, globally or per command
         let ep = endpoint(config().before_failure(BeforeFailurePolicy::Reject), &h);
         let out = send(&ep, &good_query(BEFORE), BEFORE_BODY).await;
         assert_eq!(body_json(&out)["ErrorCode"], 1);
         assert_eq!(body_json(&out)["ActionStatus"], "OK");
-        let ep = endpoint(config().before_failure_for(BEFORE, BeforeFailurePolicy::Reject), &h);
-        assert_eq!(body_json(&send(&ep, &good_query(BEFORE), BEFORE_BODY).await)["ErrorCode"], 1);
+        let ep = endpoint(
+            config().before_failure_for(BEFORE, BeforeFailurePolicy::Reject),
+            &h,
+        );
+        assert_eq!(
+            body_json(&send(&ep, &good_query(BEFORE), BEFORE_BODY).await)["ErrorCode"],
+            1
+        );
         // After → FAIL 1 when the operator opts in
         let ep = endpoint(config().after_failure(AfterFailurePolicy::Fail), &h);
         let out = send(&ep, &good_query(AFTER), AFTER_BODY).await;
@@ -333,13 +411,20 @@ async fn a_before_command_whose_typed_decode_fails_gets_the_failure_policy() {
     let body = r#"{"CallbackCommand":"Group.CallbackBeforeApplyJoinGroup","GroupId":"@TGS#1","Type":"Public","Requestor_Account":{"x":1}}"#;
     let out = send(&ep, &good_query(BEFORE), body).await;
     assert_eq!(out.status, 200);
-    assert_eq!(out.body_text(), OK, "default policy allows, ignoring the catch-all's reply");
+    assert_eq!(
+        out.body_text(),
+        OK,
+        "default policy allows, ignoring the catch-all's reply"
+    );
     let (cmd, known, err) = h.last.lock().unwrap().clone().unwrap();
     assert_eq!(cmd, BEFORE);
     assert!(!known);
     assert!(err.is_some(), "the decode error reaches the catch-all");
     let ep = endpoint(config().before_failure(BeforeFailurePolicy::Reject), &h);
-    assert_eq!(body_json(&send(&ep, &good_query(BEFORE), body).await)["ErrorCode"], 1);
+    assert_eq!(
+        body_json(&send(&ep, &good_query(BEFORE), body).await)["ErrorCode"],
+        1
+    );
 }
 
 #[tokio::test]
@@ -360,7 +445,10 @@ async fn context_carries_the_query_and_raw_body() {
         async fn handle(&self, ctx: &Context, _event: TencentEvent) -> Result<Reply, BoxError> {
             assert_eq!(ctx.sdk_app_id, APP);
             assert_eq!(ctx.client_ip.as_deref(), Some("203.0.113.7"));
-            assert_eq!(ctx.opt_platform.as_ref().map(|p| p.as_str()), Some("RESTAPI"));
+            assert_eq!(
+                ctx.opt_platform.as_ref().map(|p| p.as_str()),
+                Some("RESTAPI")
+            );
             assert_eq!(ctx.request_time, Some(NOW as u64));
             assert!(ctx.signed);
             assert_eq!(ctx.token_index, Some(0));
@@ -378,10 +466,16 @@ async fn context_carries_the_query_and_raw_body() {
 #[tokio::test]
 async fn verify_gives_extractors_the_same_answers() {
     let cfg = config();
-    let ok = cfg.verify(Inbound::post(&good_query(AFTER), AFTER_BODY)).await.unwrap();
+    let ok = cfg
+        .verify(Inbound::post(&good_query(AFTER), AFTER_BODY))
+        .await
+        .unwrap();
     assert_eq!(ok.ctx.command, AFTER);
     let err = cfg
-        .verify(Inbound::post(&good_query(AFTER).replace("1400000001", "1"), AFTER_BODY))
+        .verify(Inbound::post(
+            &good_query(AFTER).replace("1400000001", "1"),
+            AFTER_BODY,
+        ))
         .await
         .unwrap_err();
     assert_eq!(err.status, 403);
@@ -402,11 +496,20 @@ fn signature_vectors() {
         let time = v["request_time"].as_str().unwrap();
         let expected = v["sign"].as_str().unwrap();
         assert_eq!(sign(&token, time), expected, "{}", v["note"]);
-        let auth = imhook_core::tencent::TencentAuth::new(APP).token(token).window(None);
-        assert!(auth.verify(Some("1400000001"), Some(expected), Some(time)).is_ok());
+        let auth = imhook_core::tencent::TencentAuth::new(APP)
+            .token(token)
+            .window(None);
         assert!(
-            auth.verify(Some("1400000001"), Some(&expected.to_uppercase()), Some(time))
+            auth.verify(Some("1400000001"), Some(expected), Some(time))
                 .is_ok()
+        );
+        assert!(
+            auth.verify(
+                Some("1400000001"),
+                Some(&expected.to_uppercase()),
+                Some(time)
+            )
+            .is_ok()
         );
     }
     // the misprinted pair from the documentation must fail
@@ -435,7 +538,10 @@ mod properties {
     use proptest::prelude::*;
 
     fn rt() -> tokio::runtime::Runtime {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
     }
 
     proptest! {
