@@ -281,7 +281,7 @@ async fn no_secret_needs_an_explicit_insecure_mode() {
     assert!(AgoraEndpoint::post_send(AgoraConfig::new(), h.clone()).is_err());
     let ep = AgoraEndpoint::post_send(AgoraConfig::new().insecure(), h.clone()).unwrap();
     assert_eq!(send(&ep, message("i_1")).await.status, 200);
-    assert_eq!(h.seen.lock().unwrap().last().unwrap().1, false);
+    assert!(!h.seen.lock().unwrap().last().unwrap().1);
 }
 
 #[tokio::test]

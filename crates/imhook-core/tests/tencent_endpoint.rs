@@ -581,3 +581,31 @@ mod properties {
         }
     }
 }
+
+#[tokio::test]
+async fn opt_in_dedupe_of_after_callbacks() {
+    let h = Recorder::new(Mode::Ok);
+    let store = Arc::new(imhook_core::MemoryStore::default());
+    let ep = endpoint(config().dedupe(store, Duration::from_secs(60)), &h);
+    for _ in 0..3 {
+        assert_eq!(
+            send(&ep, &good_query(AFTER), AFTER_BODY).await.body_text(),
+            OK
+        );
+    }
+    assert_eq!(h.calls(), 1);
+    // a different body is a different callback
+    let other = r#"{"CallbackCommand":"Group.CallbackAfterGroupFull","GroupId":"@TGS#2"}"#;
+    assert_eq!(send(&ep, &good_query(AFTER), other).await.status, 200);
+    assert_eq!(h.calls(), 2);
+    // Before callbacks are never de-duplicated
+    send(&ep, &good_query(BEFORE), BEFORE_BODY).await;
+    send(&ep, &good_query(BEFORE), BEFORE_BODY).await;
+    assert_eq!(h.calls(), 4);
+    // off by default
+    let h = Recorder::new(Mode::Ok);
+    let ep = endpoint(config(), &h);
+    send(&ep, &good_query(AFTER), AFTER_BODY).await;
+    send(&ep, &good_query(AFTER), AFTER_BODY).await;
+    assert_eq!(h.calls(), 2);
+}
