@@ -673,3 +673,62 @@ fn help_on_every_subcommand() {
         .stdout(predicate::str::contains("10 s"))
         .stdout(predicate::str::contains("very-secret-value").not());
 }
+
+#[test]
+fn allow_unsigned_accepts_unsigned_post_send_events_only_when_asked() {
+    let strict = Server::start(&["--agora-secret", SECRET, "--tencent-sdkappid", SDKAPPID]);
+    let unsigned = [
+        "send",
+        "--url",
+        &strict.url("/agora"),
+        "agora",
+        "notify/reaction",
+    ];
+    let out = run(&unsigned);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).starts_with("401 "));
+    strict.terminate();
+
+    let lenient = Server::start(&[
+        "--agora-secret",
+        SECRET,
+        "--tencent-sdkappid",
+        SDKAPPID,
+        "--allow-unsigned",
+    ]);
+    let url = lenient.url("/agora");
+    let out = run(&["send", "--url", &url, "agora", "notify/reaction"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_event(&lenient, "agora", "notify/reaction");
+    lenient.terminate();
+}
+
+#[test]
+fn slow_drip_bodies_time_out_in_every_framework() {
+    use std::io::Read;
+    let handles: Vec<_> = ["axum", "actix", "warp"]
+        .into_iter()
+        .map(|fw| {
+            std::thread::spawn(move || {
+                let server = Server::start(&["--framework", fw, "--agora-secret", SECRET]);
+                let addr = server.base.trim_start_matches("http://").to_owned();
+                let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+                conn.set_read_timeout(Some(WAIT)).unwrap();
+                conn.write_all(
+                    b"POST /agora HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":",
+                )
+                .unwrap();
+                let started = Instant::now();
+                let mut buf = [0u8; 512];
+                let n = conn.read(&mut buf).unwrap_or(0);
+                let head = String::from_utf8_lossy(&buf[..n]).into_owned();
+                assert!(head.starts_with("HTTP/1.1 408"), "{fw}: {head:?}");
+                assert!(started.elapsed() < WAIT, "{fw}");
+                server.terminate();
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+}
