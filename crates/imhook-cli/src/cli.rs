@@ -106,7 +106,12 @@ pub struct ServeArgs {
     #[arg(long, env = "IMHOOK_REDIS", hide_env_values = true)]
     pub redis: Option<String>,
     /// Accept unsigned Agora post-send events (delivered as unauthenticated).
-    #[arg(long, env = "IMHOOK_ALLOW_UNSIGNED")]
+    #[arg(
+        long,
+        env = "IMHOOK_ALLOW_UNSIGNED",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub allow_unsigned: bool,
 }
 
@@ -118,7 +123,7 @@ pub struct SendArgs {
     #[arg(long, env = "IMHOOK_URL", global = true)]
     pub url: Option<String>,
     /// List every kind with a built-in sample and exit.
-    #[arg(long, exclusive = true)]
+    #[arg(long)]
     pub list: bool,
     /// The provider and kind to send.
     #[command(subcommand)]

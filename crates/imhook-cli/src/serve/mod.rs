@@ -383,6 +383,17 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
             .map(usize::from)
             .unwrap_or(1)
     });
+    tracing::info!(
+        framework = args.framework.name(),
+        workers,
+        tencent_tokens = args.tencent_token.len()
+            + usize::from(dev.tencent.as_ref().is_some_and(|(_, t)| t.is_some())),
+        agora_secrets = args.agora_secret.len().max(1),
+        allow_unsigned = args.allow_unsigned,
+        max_body = args.max_body,
+        events = %args.events,
+        "starting"
+    );
     let announce = |addr: SocketAddr| announce(addr, args.framework, &dev);
     let result = match args.framework {
         Framework::Axum => axum::serve(routes, bind(args.listen)?, workers, announce),
