@@ -156,12 +156,21 @@ impl Server {
     }
 
     /// Sends SIGTERM and waits (bounded) for a clean exit.
-    fn terminate(mut self) {
+    fn terminate(self) {
+        self.stop_with("TERM");
+    }
+
+    fn signal(&self, signal: &str) {
         let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success());
+    }
+
+    /// Sends `signal` (e.g. `INT`) and waits (bounded) for a clean exit.
+    fn stop_with(mut self, signal: &str) {
+        self.signal(signal);
         let deadline = Instant::now() + WAIT;
         loop {
             if let Some(s) = self.child.try_wait().unwrap() {
@@ -295,7 +304,7 @@ fn serve_and_send_everything(framework: &str) {
     assert!(ok.status.success());
     assert_event(&server, "tencent", "State.StateChange");
 
-    server.terminate();
+    server.stop_with(if framework == "axum" { "TERM" } else { "INT" });
 }
 
 #[test]
@@ -725,6 +734,50 @@ fn slow_drip_bodies_time_out_in_every_framework() {
                 assert!(head.starts_with("HTTP/1.1 408"), "{fw}: {head:?}");
                 assert!(started.elapsed() < WAIT, "{fw}");
                 server.terminate();
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+}
+
+// actix-web is left out: its graceful worker shutdown waits for the in-flight
+// handler but may drop the connection before the response is written.
+#[test]
+fn shutdown_finishes_in_flight_requests_in_axum_and_warp() {
+    use std::io::Read;
+    let body = std::fs::read(fixtures().join("agora/message.chat.json")).unwrap();
+    let handles: Vec<_> = ["axum", "warp"]
+        .into_iter()
+        .map(|fw| {
+            let body = body.clone();
+            std::thread::spawn(move || {
+                let mut server = Server::start(&["--framework", fw, "--agora-secret", SECRET]);
+                let addr = server.base.trim_start_matches("http://").to_owned();
+                let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+                conn.set_read_timeout(Some(WAIT)).unwrap();
+                let head = format!(
+                    "POST /agora HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                conn.write_all(head.as_bytes()).unwrap();
+                conn.write_all(&body[..10]).unwrap();
+                std::thread::sleep(Duration::from_millis(300));
+                server.signal("TERM");
+                std::thread::sleep(Duration::from_millis(300));
+                conn.write_all(&body[10..]).unwrap();
+                let mut reply = Vec::new();
+                let _ = conn.read_to_end(&mut reply);
+                let reply = String::from_utf8_lossy(&reply).into_owned();
+                assert!(reply.starts_with("HTTP/1.1 200"), "{fw}: {reply:?}");
+                assert_event(&server, "agora", "message/chat");
+                let deadline = Instant::now() + WAIT;
+                while server.child.try_wait().unwrap().is_none() {
+                    assert!(Instant::now() < deadline, "{fw}: serve did not stop");
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                assert!(server.child.try_wait().unwrap().unwrap().success(), "{fw}");
             })
         })
         .collect();

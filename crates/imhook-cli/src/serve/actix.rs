@@ -47,8 +47,8 @@ fn response(out: Outbound) -> HttpResponse {
     resp.body(out.body)
 }
 
-/// Serves `routes` with actix-web on `listener` until SIGINT/SIGTERM (actix-web's own
-/// signal handling, with a bounded graceful shutdown).
+/// Serves `routes` with actix-web on `listener` until SIGINT/SIGTERM (both graceful,
+/// bounded by the shutdown timeout).
 pub fn serve(
     routes: Arc<Routes>,
     listener: std::net::TcpListener,
@@ -68,6 +68,8 @@ pub fn serve(
         .workers(workers)
         .client_request_timeout(super::BODY_READ_TIMEOUT)
         .shutdown_timeout(super::SHUTDOWN_GRACE.as_secs())
+        // Our own handler: actix-web's would force-stop on SIGINT.
+        .shutdown_signal(super::shutdown_signal())
         .listen(listener)
         .map_err(|e| Error::msg(format!("cannot listen on {addr}: {e}")))?
         .run();
