@@ -1,7 +1,12 @@
 //! The provider-independent face of an endpoint, which adapters mount.
 
-use crate::inbound::{Inbound, Outbound};
+use crate::body::read_limited;
+use crate::inbound::{HeaderLookup, Inbound, Outbound};
 use async_trait::async_trait;
+use bytes::{Buf, Bytes};
+use futures_util::Stream;
+use std::net::SocketAddr;
+use std::time::Duration;
 
 /// One callback endpoint (Tencent, Agora post-send or Agora pre-send).
 ///
@@ -57,4 +62,114 @@ pub trait Verify: Send + Sync + 'static {
     /// Authenticates, de-duplicates and decodes. `Err` carries the exact reply the
     /// mounted endpoint would have sent (401, 403, 400, or the 200 ack of a duplicate).
     async fn verify(&self, req: Inbound<'_>) -> Result<Self::Verified, Outbound>;
+}
+
+/// A request as a framework hands it over, body still unread.
+pub struct StreamingRequest<'a, S> {
+    /// HTTP method.
+    pub method: &'a str,
+    /// Raw query string (without `?`).
+    pub query: &'a str,
+    /// Request headers.
+    pub headers: &'a dyn HeaderLookup,
+    /// Peer address, if known.
+    pub peer: Option<SocketAddr>,
+    /// The body as a stream of chunks.
+    pub body: S,
+    /// How long the whole body may take to arrive (`None`: no limit here).
+    pub read_timeout: Option<Duration>,
+}
+
+fn content_length(headers: &dyn HeaderLookup) -> Option<u64> {
+    headers
+        .get("content-length")
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Checks method and declared size, reads the body within the limit, and returns the
+/// buffered [`Inbound`] parts. Shared by [`serve_stream`] and [`verify_stream`].
+async fn read<S, B, E>(
+    limit: usize,
+    precheck: Option<Outbound>,
+    req: StreamingRequest<'_, S>,
+) -> Result<(Bytes, StreamingRequest<'_, ()>), Outbound>
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+{
+    if let Some(out) = precheck {
+        return Err(out);
+    }
+    let StreamingRequest {
+        method,
+        query,
+        headers,
+        peer,
+        body,
+        read_timeout,
+    } = req;
+    let bytes = read_limited(body, limit, read_timeout).await.map_err(|e| {
+        tracing::info!(error = %e, "callback body rejected");
+        e.outbound()
+    })?;
+    Ok((
+        bytes,
+        StreamingRequest {
+            method,
+            query,
+            headers,
+            peer,
+            body: (),
+            read_timeout,
+        },
+    ))
+}
+
+/// Runs `endpoint` on a framework request: 405/413 before reading, the body read
+/// within the limit (413 when a chunked body passes it, 408 on `read_timeout`), then the
+/// whole pipeline. This is all an adapter needs besides type conversions.
+pub async fn serve_stream<P, S, B, E>(endpoint: &P, req: StreamingRequest<'_, S>) -> Outbound
+where
+    P: Endpoint + ?Sized,
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+{
+    let pre = endpoint.precheck(req.method, content_length(req.headers));
+    match read(endpoint.body_limit(), pre, req).await {
+        Ok((body, r)) => {
+            endpoint
+                .handle(Inbound {
+                    method: r.method,
+                    query: r.query,
+                    headers: r.headers,
+                    body,
+                    peer: r.peer,
+                })
+                .await
+        }
+        Err(out) => out,
+    }
+}
+
+/// Like [`serve_stream`], for extractors: verifies instead of handling.
+pub async fn verify_stream<V, S, B, E>(
+    verifier: &V,
+    req: StreamingRequest<'_, S>,
+) -> Result<V::Verified, Outbound>
+where
+    V: Verify + ?Sized,
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+{
+    let pre = verifier.precheck(req.method, content_length(req.headers));
+    let (body, r) = read(verifier.body_limit(), pre, req).await?;
+    verifier
+        .verify(Inbound {
+            method: r.method,
+            query: r.query,
+            headers: r.headers,
+            body,
+            peer: r.peer,
+        })
+        .await
 }

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod agora;
+pub mod body;
 pub mod clock;
 pub mod endpoint;
 pub mod exec;
@@ -19,7 +20,7 @@ pub mod tencent;
 pub mod wire;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use endpoint::{Endpoint, Verify};
+pub use endpoint::{Endpoint, StreamingRequest, Verify, serve_stream, verify_stream};
 pub use idempotency::{Claim, IdempotencyKey, IdempotencyStore, MemoryStore, StoreError};
 pub use inbound::{HeaderLookup, Inbound, NoHeaders, Outbound};
 pub use record::EventRecord;

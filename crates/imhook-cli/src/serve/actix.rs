@@ -1,51 +1,10 @@
-//! `imhook serve --framework actix`.
+//! `imhook serve --framework actix`: the endpoints mounted with `imhook-actix`.
 
-use super::{Request, Routes};
+use super::Routes;
 use crate::Error;
-use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderMap};
-use actix_web::{HttpRequest, HttpResponse, web};
-use imhook_core::{HeaderLookup, Outbound};
+use actix_web::web;
 use std::net::SocketAddr;
 use std::sync::Arc;
-
-struct Headers<'a>(&'a HeaderMap);
-
-impl HeaderLookup for Headers<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name)?.to_str().ok()
-    }
-}
-
-async fn handle(
-    req: HttpRequest,
-    payload: web::Payload,
-    routes: web::Data<Arc<Routes>>,
-) -> HttpResponse {
-    let out = routes
-        .dispatch(Request {
-            method: req.method().as_str(),
-            path: req.path(),
-            query: req.query_string(),
-            headers: &Headers(req.headers()),
-            body: payload,
-            peer: req.peer_addr(),
-        })
-        .await;
-    response(out)
-}
-
-fn response(out: Outbound) -> HttpResponse {
-    let status = StatusCode::from_u16(out.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut resp = HttpResponse::build(status);
-    if let Some(ct) = out.content_type {
-        resp.insert_header((header::CONTENT_TYPE, ct));
-    }
-    if let Some(allow) = out.allow {
-        resp.insert_header((header::ALLOW, allow));
-    }
-    resp.body(out.body)
-}
 
 /// Serves `routes` with actix-web on `listener` until SIGINT/SIGTERM (both graceful,
 /// bounded by the shutdown timeout).
@@ -59,11 +18,25 @@ pub fn serve(
         .local_addr()
         .map_err(|e| Error::msg(format!("cannot listen: {e}")))?;
     actix_web::rt::System::new().block_on(async move {
-        let data = web::Data::new(routes);
+        let timeout = Some(super::BODY_READ_TIMEOUT);
         let server = actix_web::HttpServer::new(move || {
             actix_web::App::new()
-                .app_data(data.clone())
-                .default_service(web::to(handle))
+                .route("/healthz", web::get().to(|| async { "ok" }))
+                .configure(imhook_actix::configure_with(
+                    "/tencent",
+                    routes.tencent.clone(),
+                    timeout,
+                ))
+                .configure(imhook_actix::configure_with(
+                    "/agora",
+                    routes.agora.clone(),
+                    timeout,
+                ))
+                .configure(imhook_actix::configure_with(
+                    "/agora/pre-send",
+                    routes.pre_send.clone(),
+                    timeout,
+                ))
         })
         .workers(workers)
         .client_request_timeout(super::BODY_READ_TIMEOUT)

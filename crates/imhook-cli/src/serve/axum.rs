@@ -1,56 +1,10 @@
-//! `imhook serve --framework axum`.
+//! `imhook serve --framework axum`: the endpoints mounted with `imhook-axum`.
 
-use super::{Request, Routes};
+use super::Routes;
 use crate::Error;
-use axum::body::Body;
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::Response;
-use imhook_core::{HeaderLookup, Outbound};
+use axum::routing::get;
 use std::net::SocketAddr;
 use std::sync::Arc;
-
-struct Headers<'a>(&'a HeaderMap);
-
-impl HeaderLookup for Headers<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name)?.to_str().ok()
-    }
-}
-
-async fn handle(
-    State(routes): State<Arc<Routes>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    req: axum::extract::Request,
-) -> Response {
-    let (parts, body) = req.into_parts();
-    let out = routes
-        .dispatch(Request {
-            method: parts.method.as_str(),
-            path: parts.uri.path(),
-            query: parts.uri.query().unwrap_or(""),
-            headers: &Headers(&parts.headers),
-            body: body.into_data_stream(),
-            peer: Some(peer),
-        })
-        .await;
-    response(out)
-}
-
-fn response(out: Outbound) -> Response {
-    let mut resp = Response::new(Body::from(out.body));
-    *resp.status_mut() =
-        StatusCode::from_u16(out.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    if let Some(ct) = out.content_type {
-        resp.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
-    }
-    if let Some(allow) = out.allow {
-        resp.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static(allow));
-    }
-    resp
-}
 
 /// Serves `routes` with axum on `listener` until SIGINT/SIGTERM.
 pub fn serve(
@@ -65,7 +19,21 @@ pub fn serve(
         let addr = listener
             .local_addr()
             .map_err(|e| Error::msg(format!("cannot listen: {e}")))?;
-        let app = axum::Router::new().fallback(handle).with_state(routes);
+        let timeout = Some(super::BODY_READ_TIMEOUT);
+        let app = axum::Router::new()
+            .route("/healthz", get(|| async { "ok" }))
+            .route(
+                "/tencent",
+                imhook_axum::route_with(routes.tencent.clone(), timeout),
+            )
+            .route(
+                "/agora",
+                imhook_axum::route_with(routes.agora.clone(), timeout),
+            )
+            .route(
+                "/agora/pre-send",
+                imhook_axum::route_with(routes.pre_send.clone(), timeout),
+            );
         let (tx, rx) = tokio::sync::oneshot::channel();
         let server = axum::serve(
             listener,

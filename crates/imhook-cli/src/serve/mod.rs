@@ -12,13 +12,11 @@ mod warp;
 use crate::Error;
 use crate::cli::{Framework, ServeArgs};
 use async_trait::async_trait;
-use bytes::{Buf, Bytes, BytesMut};
-use futures_util::{Stream, StreamExt};
 use imhook_core::agora::{
     self, AgoraConfig, AgoraEndpoint, PreSendDecision, UnsignedPolicy, events::PreSendEvent,
 };
 use imhook_core::tencent::{self, TencentConfig, TencentEndpoint, TencentEvent};
-use imhook_core::{BoxError, Endpoint, HeaderLookup, Inbound, Outbound, Secret};
+use imhook_core::{BoxError, Endpoint, Secret};
 use sink::Sink;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -68,127 +66,16 @@ impl agora::CallbackHandler for AgoraRecorder {
     }
 }
 
-/// The mounted endpoints, shared by every worker.
+/// The mounted endpoints, shared by every worker; each framework module mounts them
+/// with its imhook adapter at `/tencent`, `/agora` and `/agora/pre-send`, next to
+/// `GET /healthz`.
 pub struct Routes {
-    tencent: Arc<dyn Endpoint>,
-    agora: Arc<dyn Endpoint>,
-    pre_send: Arc<dyn Endpoint>,
-}
-
-/// Why a body could not be collected.
-enum BodyError {
-    TooLarge,
-    Timeout,
-    Broken,
-}
-
-/// Collects `stream`, stopping at `limit` bytes and after [`BODY_READ_TIMEOUT`].
-async fn collect<S, B, E>(stream: S, limit: usize) -> Result<Bytes, BodyError>
-where
-    S: Stream<Item = Result<B, E>>,
-    B: Buf,
-{
-    let read = async {
-        let mut stream = std::pin::pin!(stream);
-        let mut buf = BytesMut::new();
-        while let Some(chunk) = stream.next().await {
-            let mut chunk = chunk.map_err(|_| BodyError::Broken)?;
-            if buf.len().saturating_add(chunk.remaining()) > limit {
-                return Err(BodyError::TooLarge);
-            }
-            while chunk.has_remaining() {
-                let part = chunk.chunk();
-                let n = part.len();
-                buf.extend_from_slice(part);
-                chunk.advance(n);
-            }
-        }
-        Ok(buf.freeze())
-    };
-    tokio::time::timeout(BODY_READ_TIMEOUT, read)
-        .await
-        .unwrap_or(Err(BodyError::Timeout))
-}
-
-/// One request as every framework module hands it over.
-pub struct Request<'a, S> {
-    /// HTTP method.
-    pub method: &'a str,
-    /// Path, without the query.
-    pub path: &'a str,
-    /// Raw query string (without `?`).
-    pub query: &'a str,
-    /// Headers.
-    pub headers: &'a dyn HeaderLookup,
-    /// The body, as a stream of chunks.
-    pub body: S,
-    /// Peer address.
-    pub peer: Option<SocketAddr>,
-}
-
-impl Routes {
-    /// Answers one request: `GET /healthz`, the three callback routes, else 404.
-    pub async fn dispatch<S, B, E>(&self, req: Request<'_, S>) -> Outbound
-    where
-        S: Stream<Item = Result<B, E>>,
-        B: Buf,
-    {
-        let endpoint = match req.path {
-            "/healthz" => {
-                return if req.method.eq_ignore_ascii_case("GET")
-                    || req.method.eq_ignore_ascii_case("HEAD")
-                {
-                    Outbound::text(200, "ok")
-                } else {
-                    Outbound {
-                        allow: Some("GET"),
-                        ..Outbound::text(405, "method not allowed")
-                    }
-                };
-            }
-            "/tencent" => &self.tencent,
-            "/agora" => &self.agora,
-            "/agora/pre-send" => &self.pre_send,
-            _ => return Outbound::text(404, "not found"),
-        };
-        let content_length = req
-            .headers
-            .get("content-length")
-            .and_then(|v| v.trim().parse::<u64>().ok());
-        if let Some(out) = endpoint.precheck(req.method, content_length) {
-            tracing::info!(
-                provider = endpoint.provider(),
-                status = out.status,
-                "callback rejected"
-            );
-            return out;
-        }
-        let body = match collect(req.body, endpoint.body_limit()).await {
-            Ok(b) => b,
-            Err(e) => {
-                let out = match e {
-                    BodyError::TooLarge => Outbound::payload_too_large(),
-                    BodyError::Timeout => Outbound::text(408, "request timeout"),
-                    BodyError::Broken => Outbound::text(400, "bad request"),
-                };
-                tracing::info!(
-                    provider = endpoint.provider(),
-                    status = out.status,
-                    "callback rejected while reading the body"
-                );
-                return out;
-            }
-        };
-        endpoint
-            .handle(Inbound {
-                method: req.method,
-                query: req.query,
-                headers: req.headers,
-                body,
-                peer: req.peer,
-            })
-            .await
-    }
+    /// `POST /tencent`.
+    pub tencent: Arc<dyn Endpoint>,
+    /// `POST /agora`.
+    pub agora: Arc<dyn Endpoint>,
+    /// `POST /agora/pre-send`.
+    pub pre_send: Arc<dyn Endpoint>,
 }
 
 /// The generated credentials, for the ready-to-paste commands.
@@ -398,7 +285,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     let result = match args.framework {
         Framework::Axum => axum::serve(routes, bind(args.listen)?, workers, announce),
         Framework::Actix => actix::serve(routes, bind(args.listen)?, workers, announce),
-        Framework::Warp => warp::serve(routes, args.listen, workers, announce),
+        Framework::Warp => warp::serve(routes, bind(args.listen)?, workers, announce),
     };
     sink.flush();
     tracing::info!("stopped");
