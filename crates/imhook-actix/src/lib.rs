@@ -182,7 +182,7 @@ impl FromRequest for TencentCallback {
         let req = req.clone();
         let payload = web::Payload::from_request(&req, payload).into_inner();
         Box::pin(async move {
-            let config = config.ok_or_else(|| missing_config())?;
+            let config = config.ok_or_else(missing_config)?;
             let payload = payload.map_err(|_| Rejection(Outbound::text(400, "bad request")))?;
             extract(config, req, payload).await.map(TencentCallback)
         })
@@ -205,7 +205,7 @@ impl FromRequest for AgoraCallbackExtractor {
         let req = req.clone();
         let payload = web::Payload::from_request(&req, payload).into_inner();
         Box::pin(async move {
-            let verifier = verifier.ok_or_else(|| missing_config())?;
+            let verifier = verifier.ok_or_else(missing_config)?;
             let payload = payload.map_err(|_| Rejection(Outbound::text(400, "bad request")))?;
             extract(verifier, req, payload)
                 .await

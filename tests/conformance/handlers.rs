@@ -1,0 +1,67 @@
+//! Handlers whose behaviour the rows choose through the request itself: a Tencent
+//! `GroupId` or an Agora `from` of `panic`, `sleep`, `error` or `refuse`.
+
+use async_trait::async_trait;
+use imhook::BoxError;
+use imhook::agora::{self, AgoraEvent, PreSendDecision, events::PreSendEvent};
+use imhook::tencent::{self, Reply, TencentEvent};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+#[derive(Default)]
+pub struct Recorder {
+    pub calls: AtomicUsize,
+}
+
+async fn act(calls: &AtomicUsize, marker: &str) -> Result<(), BoxError> {
+    calls.fetch_add(1, Ordering::SeqCst);
+    match marker {
+        "panic" => panic!("handler bug"),
+        "sleep" => {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            Ok(())
+        }
+        "error" => Err("handler failed".into()),
+        _ => Ok(()),
+    }
+}
+
+fn raw_field(raw: &str, key: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(raw)
+        .ok()
+        .and_then(|v| v.get(key).and_then(|g| g.as_str()).map(str::to_owned))
+        .unwrap_or_default()
+}
+
+#[async_trait]
+impl tencent::CallbackHandler for Recorder {
+    async fn handle(&self, ctx: &tencent::Context, event: TencentEvent) -> Result<Reply, BoxError> {
+        let marker = raw_field(ctx.raw_json(), "GroupId");
+        act(&self.calls, &marker).await?;
+        if marker == "refuse" {
+            return Ok(Reply::with_code(10150, "refused by the app"));
+        }
+        Ok(event.default_reply())
+    }
+}
+
+#[async_trait]
+impl agora::CallbackHandler for Recorder {
+    async fn handle(&self, ctx: &agora::Context, _event: AgoraEvent) -> Result<(), BoxError> {
+        act(&self.calls, &raw_field(ctx.raw_json(), "from")).await
+    }
+
+    async fn pre_send(
+        &self,
+        ctx: &agora::Context,
+        _event: PreSendEvent,
+    ) -> Result<PreSendDecision, BoxError> {
+        let marker = raw_field(ctx.raw_json(), "from");
+        act(&self.calls, &marker).await?;
+        Ok(if marker == "refuse" {
+            PreSendDecision::block("no")
+        } else {
+            PreSendDecision::Allow
+        })
+    }
+}

@@ -1,0 +1,200 @@
+//! The four targets: the core endpoints called directly, and the same endpoints mounted
+//! with each adapter on a real socket.
+
+use crate::client::{self, BodyMode, Request, Response};
+use crate::handlers::Recorder;
+use bytes::Bytes;
+use imhook::agora::{AgoraConfig, AgoraEndpoint};
+use imhook::tencent::{TencentConfig, TencentEndpoint};
+use imhook::{Endpoint, Secret, StreamingRequest, serve_stream};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+pub const APP: u64 = 1_400_000_001;
+pub const TOKEN: &str = "xxxxyyyy";
+pub const SECRET: &str = "imhook-fixture-secret";
+pub const LIMIT: usize = 64 * 1024;
+
+pub struct Endpoints {
+    pub tencent: Arc<dyn Endpoint>,
+    pub agora: Arc<dyn Endpoint>,
+    pub pre_send: Arc<dyn Endpoint>,
+}
+
+struct Headers<'a>(Vec<(&'a str, &'a str)>);
+
+impl imhook::HeaderLookup for Headers<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    }
+}
+
+pub struct Target {
+    pub name: &'static str,
+    recorder: Arc<Recorder>,
+    via: Via,
+}
+
+enum Via {
+    Core(Endpoints),
+    Http(SocketAddr),
+}
+
+fn endpoints(recorder: &Arc<Recorder>) -> Endpoints {
+    let tencent = TencentConfig::new(APP)
+        .token(Secret::new(TOKEN).unwrap())
+        .deadline(Duration::from_millis(300))
+        .body_limit(LIMIT);
+    let agora = AgoraConfig::new()
+        .secret(Secret::new(SECRET).unwrap())
+        .post_send_deadline(Duration::from_millis(300))
+        .pre_send_deadline(Duration::from_millis(150))
+        .body_limit(LIMIT);
+    Endpoints {
+        tencent: Arc::new(TencentEndpoint::new(tencent, recorder.clone())),
+        agora: Arc::new(AgoraEndpoint::post_send(agora.clone(), recorder.clone()).unwrap()),
+        pre_send: Arc::new(AgoraEndpoint::pre_send(agora, recorder.clone()).unwrap()),
+    }
+}
+
+impl Target {
+    pub fn calls(&self) -> usize {
+        self.recorder.calls.load(Ordering::SeqCst)
+    }
+
+    pub async fn send(&self, req: &Request) -> Result<Response, String> {
+        match &self.via {
+            Via::Http(addr) => client::send(*addr, req).await,
+            Via::Core(eps) => {
+                let ep = match req.route {
+                    "/tencent" => &eps.tencent,
+                    "/agora" => &eps.agora,
+                    _ => &eps.pre_send,
+                };
+                let (len, chunk) = match req.mode {
+                    BodyMode::Length => (req.body.len().to_string(), req.body.len().max(1)),
+                    BodyMode::Chunked(n) => (String::new(), n.max(1)),
+                    BodyMode::Announce(n) => (n.to_string(), req.body.len().max(1)),
+                };
+                let headers: Vec<(&str, &str)> = if len.is_empty() {
+                    vec![]
+                } else {
+                    vec![("content-length", len.as_str())]
+                };
+                let chunks: Vec<Result<Bytes, std::io::Error>> = req
+                    .body
+                    .chunks(chunk)
+                    .map(|c| Ok(Bytes::copy_from_slice(c)))
+                    .collect();
+                let out = serve_stream(
+                    ep.as_ref(),
+                    StreamingRequest {
+                        method: req.method,
+                        query: &req.query,
+                        headers: &Headers(headers),
+                        peer: None,
+                        body: futures_util::stream::iter(chunks),
+                        read_timeout: None,
+                    },
+                )
+                .await;
+                Ok(Response {
+                    status: out.status,
+                    content_type: out.content_type.map(str::to_owned),
+                    body: out.body.to_vec(),
+                })
+            }
+        }
+    }
+}
+
+pub fn core() -> Target {
+    let recorder = Arc::new(Recorder::default());
+    Target {
+        name: "core",
+        via: Via::Core(endpoints(&recorder)),
+        recorder,
+    }
+}
+
+pub async fn axum() -> Target {
+    let recorder = Arc::new(Recorder::default());
+    let eps = endpoints(&recorder);
+    let app = axum::Router::new()
+        .route("/tencent", imhook::axum::route(eps.tencent))
+        .route("/agora", imhook::axum::route(eps.agora))
+        .route("/agora/pre-send", imhook::axum::route(eps.pre_send));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    Target {
+        name: "axum",
+        via: Via::Http(addr),
+        recorder,
+    }
+}
+
+pub async fn actix() -> Target {
+    let recorder = Arc::new(Recorder::default());
+    let eps = endpoints(&recorder);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tencent, agora, pre_send) = (eps.tencent, eps.agora, eps.pre_send);
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            actix_web::HttpServer::new(move || {
+                actix_web::App::new()
+                    .configure(imhook::actix::configure("/tencent", tencent.clone()))
+                    .configure(imhook::actix::configure("/agora", agora.clone()))
+                    .configure(imhook::actix::configure(
+                        "/agora/pre-send",
+                        pre_send.clone(),
+                    ))
+            })
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .unwrap()
+            .run()
+            .await
+            .unwrap();
+        });
+    });
+    Target {
+        name: "actix",
+        via: Via::Http(addr),
+        recorder,
+    }
+}
+
+pub async fn warp() -> Target {
+    use warp::Filter;
+    let recorder = Arc::new(Recorder::default());
+    let eps = endpoints(&recorder);
+    let routes = warp::path!("tencent")
+        .and(imhook::warp::endpoint(eps.tencent))
+        .or(warp::path!("agora").and(imhook::warp::endpoint(eps.agora)))
+        .unify()
+        .or(warp::path!("agora" / "pre-send").and(imhook::warp::endpoint(eps.pre_send)))
+        .unify();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(warp::serve(routes).incoming(listener).run());
+    Target {
+        name: "warp",
+        via: Via::Http(addr),
+        recorder,
+    }
+}
