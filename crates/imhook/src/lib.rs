@@ -20,3 +20,8 @@ pub use imhook_actix as actix;
 /// The warp 0.4 adapter (feature `warp`).
 #[cfg(feature = "warp")]
 pub use imhook_warp as warp;
+
+/// The code blocks of README.md, compiled and run as documentation tests.
+#[cfg(all(doctest, feature = "axum", feature = "actix", feature = "warp"))]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
