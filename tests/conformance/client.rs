@@ -14,6 +14,8 @@ pub enum BodyMode {
     Chunked(usize),
     /// Announce this `Content-Length` but send only the headers.
     Announce(u64),
+    /// Announce this `Content-Length`, send the body (shorter), then stall.
+    Stall(u64),
 }
 
 /// One request of the table.
@@ -73,7 +75,7 @@ pub async fn send(addr: SocketAddr, req: &Request) -> Result<Response, String> {
     match req.mode {
         BodyMode::Length => head.push_str(&format!("Content-Length: {}\r\n\r\n", req.body.len())),
         BodyMode::Chunked(_) => head.push_str("Transfer-Encoding: chunked\r\n\r\n"),
-        BodyMode::Announce(n) => head.push_str(&format!("Content-Length: {n}\r\n\r\n")),
+        BodyMode::Announce(n) | BodyMode::Stall(n) => head.push_str(&format!("Content-Length: {n}\r\n\r\n")),
     }
     stream
         .write_all(head.as_bytes())
@@ -97,6 +99,9 @@ pub async fn send(addr: SocketAddr, req: &Request) -> Result<Response, String> {
             let _ = stream.write_all(b"0\r\n\r\n").await;
         }
         BodyMode::Announce(_) => {}
+        BodyMode::Stall(_) => {
+            stream.write_all(&req.body).await.map_err(|e| e.to_string())?;
+        }
     }
     let mut raw = Vec::new();
     let read = tokio::time::timeout(Duration::from_secs(10), async {

@@ -16,6 +16,8 @@ pub const APP: u64 = 1_400_000_001;
 pub const TOKEN: &str = "xxxxyyyy";
 pub const SECRET: &str = "imhook-fixture-secret";
 pub const LIMIT: usize = 64 * 1024;
+/// How long a body may take to arrive (slow-drip clients get 408 after it).
+pub const READ_TIMEOUT: Duration = Duration::from_secs(1);
 
 pub struct Endpoints {
     pub tencent: Arc<dyn Endpoint>,
@@ -79,8 +81,9 @@ impl Target {
                 let (len, chunk) = match req.mode {
                     BodyMode::Length => (req.body.len().to_string(), req.body.len().max(1)),
                     BodyMode::Chunked(n) => (String::new(), n.max(1)),
-                    BodyMode::Announce(n) => (n.to_string(), req.body.len().max(1)),
+                    BodyMode::Announce(n) | BodyMode::Stall(n) => (n.to_string(), req.body.len().max(1)),
                 };
+                let stall = matches!(req.mode, BodyMode::Stall(_));
                 let headers: Vec<(&str, &str)> = if len.is_empty() {
                     vec![]
                 } else {
@@ -98,8 +101,11 @@ impl Target {
                         query: &req.query,
                         headers: &Headers(headers),
                         peer: None,
-                        body: futures_util::stream::iter(chunks),
-                        read_timeout: None,
+                        body: futures_util::StreamExt::chain(
+                            futures_util::stream::iter(chunks),
+                            futures_util::StreamExt::take(futures_util::stream::pending(), usize::from(stall)),
+                        ),
+                        read_timeout: Some(READ_TIMEOUT),
                     },
                 )
                 .await;
@@ -126,9 +132,9 @@ pub async fn axum() -> Target {
     let recorder = Arc::new(Recorder::default());
     let eps = endpoints(&recorder);
     let app = axum::Router::new()
-        .route("/tencent", imhook::axum::route(eps.tencent))
-        .route("/agora", imhook::axum::route(eps.agora))
-        .route("/agora/pre-send", imhook::axum::route(eps.pre_send));
+        .route("/tencent", imhook::axum::route_with(eps.tencent, Some(READ_TIMEOUT)))
+        .route("/agora", imhook::axum::route_with(eps.agora, Some(READ_TIMEOUT)))
+        .route("/agora/pre-send", imhook::axum::route_with(eps.pre_send, Some(READ_TIMEOUT)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -156,8 +162,8 @@ pub async fn actix() -> Target {
         actix_web::rt::System::new().block_on(async move {
             actix_web::HttpServer::new(move || {
                 actix_web::App::new()
-                    .configure(imhook::actix::configure("/tencent", tencent.clone()))
-                    .configure(imhook::actix::configure("/agora", agora.clone()))
+                    .configure(imhook::actix::configure_with("/tencent", tencent.clone(), Some(READ_TIMEOUT)))
+                    .configure(imhook::actix::configure_with("/agora", agora.clone(), Some(READ_TIMEOUT)))
                     .configure(imhook::actix::configure(
                         "/agora/pre-send",
                         pre_send.clone(),
@@ -184,10 +190,10 @@ pub async fn warp() -> Target {
     let recorder = Arc::new(Recorder::default());
     let eps = endpoints(&recorder);
     let routes = warp::path!("tencent")
-        .and(imhook::warp::endpoint(eps.tencent))
-        .or(warp::path!("agora").and(imhook::warp::endpoint(eps.agora)))
+        .and(imhook::warp::endpoint_with(eps.tencent, Some(READ_TIMEOUT)))
+        .or(warp::path!("agora").and(imhook::warp::endpoint_with(eps.agora, Some(READ_TIMEOUT))))
         .unify()
-        .or(warp::path!("agora" / "pre-send").and(imhook::warp::endpoint(eps.pre_send)))
+        .or(warp::path!("agora" / "pre-send").and(imhook::warp::endpoint_with(eps.pre_send, Some(READ_TIMEOUT))))
         .unify();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
