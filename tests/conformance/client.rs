@@ -30,6 +30,7 @@ pub struct Request {
 
 /// A response.
 #[derive(Debug)]
+#[allow(dead_code)] // content_type is read by the conformance suite only
 pub struct Response {
     pub status: u16,
     pub content_type: Option<String>,
@@ -75,7 +76,9 @@ pub async fn send(addr: SocketAddr, req: &Request) -> Result<Response, String> {
     match req.mode {
         BodyMode::Length => head.push_str(&format!("Content-Length: {}\r\n\r\n", req.body.len())),
         BodyMode::Chunked(_) => head.push_str("Transfer-Encoding: chunked\r\n\r\n"),
-        BodyMode::Announce(n) | BodyMode::Stall(n) => head.push_str(&format!("Content-Length: {n}\r\n\r\n")),
+        BodyMode::Announce(n) | BodyMode::Stall(n) => {
+            head.push_str(&format!("Content-Length: {n}\r\n\r\n"))
+        }
     }
     stream
         .write_all(head.as_bytes())
@@ -100,7 +103,10 @@ pub async fn send(addr: SocketAddr, req: &Request) -> Result<Response, String> {
         }
         BodyMode::Announce(_) => {}
         BodyMode::Stall(_) => {
-            stream.write_all(&req.body).await.map_err(|e| e.to_string())?;
+            stream
+                .write_all(&req.body)
+                .await
+                .map_err(|e| e.to_string())?;
         }
     }
     let mut raw = Vec::new();

@@ -192,10 +192,38 @@ pub fn all() -> Vec<Row> {
             calls: Some(0),
         },
     });
-    let drip = Request { method: "POST", route: "/tencent", query: q(AFTER), body: b"{\"GroupId\":".to_vec(), mode: BodyMode::Stall(200) };
-    rows.push(Row { name: "tencent: slow-drip body is cut off with 408".into(), request: drip, expect: Reply { status: 408, body: Expect::Any, calls: Some(0) } });
-    let drip = Request { method: "POST", route: "/agora", query: String::new(), body: b"{\"callId\":".to_vec(), mode: BodyMode::Stall(200) };
-    rows.push(Row { name: "agora: slow-drip body is cut off with 408".into(), request: drip, expect: Reply { status: 408, body: Expect::Any, calls: Some(0) } });
+    let drip = Request {
+        method: "POST",
+        route: "/tencent",
+        query: q(AFTER),
+        body: b"{\"GroupId\":".to_vec(),
+        mode: BodyMode::Stall(200),
+    };
+    rows.push(Row {
+        name: "tencent: slow-drip body is cut off with 408".into(),
+        request: drip,
+        expect: Reply {
+            status: 408,
+            body: Expect::Any,
+            calls: Some(0),
+        },
+    });
+    let drip = Request {
+        method: "POST",
+        route: "/agora",
+        query: String::new(),
+        body: b"{\"callId\":".to_vec(),
+        mode: BodyMode::Stall(200),
+    };
+    rows.push(Row {
+        name: "agora: slow-drip body is cut off with 408".into(),
+        request: drip,
+        expect: Reply {
+            status: 408,
+            body: Expect::Any,
+            calls: Some(0),
+        },
+    });
     let chunked_ok = Request {
         method: "POST",
         route: "/tencent",

@@ -81,7 +81,9 @@ impl Target {
                 let (len, chunk) = match req.mode {
                     BodyMode::Length => (req.body.len().to_string(), req.body.len().max(1)),
                     BodyMode::Chunked(n) => (String::new(), n.max(1)),
-                    BodyMode::Announce(n) | BodyMode::Stall(n) => (n.to_string(), req.body.len().max(1)),
+                    BodyMode::Announce(n) | BodyMode::Stall(n) => {
+                        (n.to_string(), req.body.len().max(1))
+                    }
                 };
                 let stall = matches!(req.mode, BodyMode::Stall(_));
                 let headers: Vec<(&str, &str)> = if len.is_empty() {
@@ -103,7 +105,10 @@ impl Target {
                         peer: None,
                         body: futures_util::StreamExt::chain(
                             futures_util::stream::iter(chunks),
-                            futures_util::StreamExt::take(futures_util::stream::pending(), usize::from(stall)),
+                            futures_util::StreamExt::take(
+                                futures_util::stream::pending(),
+                                usize::from(stall),
+                            ),
                         ),
                         read_timeout: Some(READ_TIMEOUT),
                     },
@@ -132,9 +137,18 @@ pub async fn axum() -> Target {
     let recorder = Arc::new(Recorder::default());
     let eps = endpoints(&recorder);
     let app = axum::Router::new()
-        .route("/tencent", imhook::axum::route_with(eps.tencent, Some(READ_TIMEOUT)))
-        .route("/agora", imhook::axum::route_with(eps.agora, Some(READ_TIMEOUT)))
-        .route("/agora/pre-send", imhook::axum::route_with(eps.pre_send, Some(READ_TIMEOUT)));
+        .route(
+            "/tencent",
+            imhook::axum::route_with(eps.tencent, Some(READ_TIMEOUT)),
+        )
+        .route(
+            "/agora",
+            imhook::axum::route_with(eps.agora, Some(READ_TIMEOUT)),
+        )
+        .route(
+            "/agora/pre-send",
+            imhook::axum::route_with(eps.pre_send, Some(READ_TIMEOUT)),
+        );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -162,8 +176,16 @@ pub async fn actix() -> Target {
         actix_web::rt::System::new().block_on(async move {
             actix_web::HttpServer::new(move || {
                 actix_web::App::new()
-                    .configure(imhook::actix::configure_with("/tencent", tencent.clone(), Some(READ_TIMEOUT)))
-                    .configure(imhook::actix::configure_with("/agora", agora.clone(), Some(READ_TIMEOUT)))
+                    .configure(imhook::actix::configure_with(
+                        "/tencent",
+                        tencent.clone(),
+                        Some(READ_TIMEOUT),
+                    ))
+                    .configure(imhook::actix::configure_with(
+                        "/agora",
+                        agora.clone(),
+                        Some(READ_TIMEOUT),
+                    ))
                     .configure(imhook::actix::configure(
                         "/agora/pre-send",
                         pre_send.clone(),
@@ -193,7 +215,12 @@ pub async fn warp() -> Target {
         .and(imhook::warp::endpoint_with(eps.tencent, Some(READ_TIMEOUT)))
         .or(warp::path!("agora").and(imhook::warp::endpoint_with(eps.agora, Some(READ_TIMEOUT))))
         .unify()
-        .or(warp::path!("agora" / "pre-send").and(imhook::warp::endpoint_with(eps.pre_send, Some(READ_TIMEOUT))))
+        .or(
+            warp::path!("agora" / "pre-send").and(imhook::warp::endpoint_with(
+                eps.pre_send,
+                Some(READ_TIMEOUT),
+            )),
+        )
         .unify();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
