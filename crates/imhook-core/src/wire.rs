@@ -167,6 +167,11 @@ pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
     })
 }
 
+/// A string (or an integer as its text); anything else, or absence, is `""`.
+pub fn string_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(opt_string(d)?.unwrap_or_default())
+}
+
 /// Required `i64`, lenient on strings; a missing or unusable value is an error.
 pub fn req_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     scalar_i64(scalar(d)?).ok_or_else(|| de::Error::custom("expected an integer"))

@@ -394,6 +394,7 @@ impl ClaimGuard {
 /// The decoded request of an [`AgoraCallback`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)] // short-lived, moved once into the application
 pub enum CallbackEvent {
     /// A post-send event.
     PostSend(AgoraEvent),

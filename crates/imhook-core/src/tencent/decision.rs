@@ -1,3 +1,267 @@
-//! Typed decisions of the Before commands.
+//! Typed decisions of the Before commands (tencent.md §3.3–3.4).
 //!
-//! STUB: the typed decisions replace this file.
+//! Each Before command's handler returns a decision type that holds only what that
+//! command supports: a send-message decision can modify the message, an invitation
+//! decision can refuse some invitees, the friend-request decisions give one verdict per
+//! target. Custom reject codes are checked against the command's documented range when
+//! they are built, so an out-of-range code is never sent.
+//!
+//! ```
+//! use imhook_core::tencent::decision::{GroupRejectCode, GroupSendMsgDecision};
+//! use imhook_core::tencent::{Reply, events::MsgElement};
+//!
+//! let d = GroupSendMsgDecision::RejectWith(GroupRejectCode::new(10100, "you are muted").unwrap());
+//! assert_eq!(Reply::from(d).to_json(), r#"{"ActionStatus":"OK","ErrorCode":10100,"ErrorInfo":"you are muted"}"#);
+//! assert!(GroupRejectCode::new(10016, "").is_err());
+//!
+//! let d = GroupSendMsgDecision::modify_body(vec![MsgElement::text("***")]);
+//! assert!(Reply::from(d).to_json().contains(r#""MsgBody":[{"MsgType":"TIMTextElem""#));
+//! ```
+
+use super::events::MsgElement;
+use super::reply::Reply;
+use std::collections::HashMap;
+
+/// A custom reject code outside the command's documented range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("reject code {code} is outside the documented range {min}..={max}")]
+pub struct CodeOutOfRange {
+    /// The refused code.
+    pub code: i64,
+    /// Lowest allowed code.
+    pub min: i64,
+    /// Highest allowed code.
+    pub max: i64,
+}
+
+/// A custom reject code in `MIN..=MAX`, with the `ErrorInfo` passed on to the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectCode<const MIN: i64, const MAX: i64> {
+    code: i64,
+    info: String,
+}
+
+impl<const MIN: i64, const MAX: i64> RejectCode<MIN, MAX> {
+    /// A code in the range, or [`CodeOutOfRange`].
+    pub fn new(code: i64, info: impl Into<String>) -> Result<Self, CodeOutOfRange> {
+        if (MIN..=MAX).contains(&code) {
+            Ok(Self {
+                code,
+                info: info.into(),
+            })
+        } else {
+            Err(CodeOutOfRange {
+                code,
+                min: MIN,
+                max: MAX,
+            })
+        }
+    }
+
+    /// The code.
+    pub fn code(&self) -> i64 {
+        self.code
+    }
+
+    /// The `ErrorInfo`.
+    pub fn info(&self) -> &str {
+        &self.info
+    }
+
+    fn reply(self) -> Reply {
+        Reply::with_code(self.code, self.info)
+    }
+}
+
+/// Custom reject codes of the group commands: 10100–10200.
+pub type GroupRejectCode = RejectCode<10100, 10200>;
+/// Custom reject codes of `C2C.CallbackBeforeSendMsg`: 120001–130000.
+pub type C2cRejectCode = RejectCode<120001, 130000>;
+
+/// Decision of `Group.CallbackBeforeCreateGroup`, `Group.CallbackBeforeApplyJoinGroup`
+/// and `Group.CallbackBeforeCreateTopic`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum GroupDecision {
+    /// Let it happen (`ErrorCode 0`).
+    #[default]
+    Allow,
+    /// Refuse (`ErrorCode 1`; the client sees 10016).
+    Reject,
+    /// Refuse with a custom code and message that reach the client.
+    RejectWith(GroupRejectCode),
+}
+
+impl From<GroupDecision> for Reply {
+    fn from(d: GroupDecision) -> Self {
+        match d {
+            GroupDecision::Allow => Reply::ok(),
+            GroupDecision::Reject => Reply::with_code(1, ""),
+            GroupDecision::RejectWith(c) => c.reply(),
+        }
+    }
+}
+
+/// Decision of `Group.CallbackBeforeInviteJoinGroup`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum InviteDecision {
+    /// Add every invitee.
+    #[default]
+    Allow,
+    /// Refuse the whole invitation.
+    Reject,
+    /// Refuse with a custom code.
+    RejectWith(GroupRejectCode),
+    /// Add the invitees except these (`RefusedMembers_Account`).
+    RefuseMembers(Vec<String>),
+}
+
+impl From<InviteDecision> for Reply {
+    fn from(d: InviteDecision) -> Self {
+        match d {
+            InviteDecision::Allow => Reply::ok(),
+            InviteDecision::Reject => Reply::with_code(1, ""),
+            InviteDecision::RejectWith(c) => c.reply(),
+            InviteDecision::RefuseMembers(m) => {
+                Reply::ok().extra("RefusedMembers_Account", serde_json::json!(m))
+            }
+        }
+    }
+}
+
+/// Decision of a send-message Before command; `MIN..=MAX` is its custom code range.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub enum SendMsgDecision<const MIN: i64, const MAX: i64> {
+    /// Deliver the message unchanged.
+    #[default]
+    Allow,
+    /// Refuse it (`ErrorCode 1`).
+    Reject,
+    /// Refuse it with a custom code and message.
+    RejectWith(RejectCode<MIN, MAX>),
+    /// Do not deliver it, but tell the sender it succeeded (`ErrorCode 2`).
+    SilentDrop,
+    /// Deliver a modified message: `None` keeps the original part.
+    Modify {
+        /// Replacement `MsgBody`.
+        msg_body: Option<Vec<MsgElement>>,
+        /// Replacement `CloudCustomData`.
+        cloud_custom_data: Option<String>,
+    },
+}
+
+impl<const MIN: i64, const MAX: i64> SendMsgDecision<MIN, MAX> {
+    /// Deliver `body` instead of the original message body.
+    pub fn modify_body(body: Vec<MsgElement>) -> Self {
+        Self::Modify {
+            msg_body: Some(body),
+            cloud_custom_data: None,
+        }
+    }
+}
+
+impl<const MIN: i64, const MAX: i64> From<SendMsgDecision<MIN, MAX>> for Reply {
+    fn from(d: SendMsgDecision<MIN, MAX>) -> Self {
+        match d {
+            SendMsgDecision::Allow => Reply::ok(),
+            SendMsgDecision::Reject => Reply::with_code(1, ""),
+            SendMsgDecision::RejectWith(c) => c.reply(),
+            SendMsgDecision::SilentDrop => Reply::with_code(2, ""),
+            SendMsgDecision::Modify {
+                msg_body,
+                cloud_custom_data,
+            } => {
+                let mut r = Reply::ok();
+                if let Some(body) = msg_body {
+                    r = r.extra(
+                        "MsgBody",
+                        serde_json::to_value(body).unwrap_or(serde_json::Value::Null),
+                    );
+                }
+                if let Some(data) = cloud_custom_data {
+                    r = r.extra("CloudCustomData", serde_json::Value::String(data));
+                }
+                r
+            }
+        }
+    }
+}
+
+/// Decision of `Group.CallbackBeforeSendMsg` (custom codes 10100–10200).
+pub type GroupSendMsgDecision = SendMsgDecision<10100, 10200>;
+/// Decision of `C2C.CallbackBeforeSendMsg` (custom codes 120001–130000).
+pub type C2cSendMsgDecision = SendMsgDecision<120001, 130000>;
+
+/// Refusal codes of the friend-request commands: 38000–39000.
+pub type FriendRefusalCode = RejectCode<38000, 39000>;
+
+/// Default refusal code of a friend request target.
+pub const DEFAULT_FRIEND_REFUSAL: i64 = 38000;
+
+/// Decision of `Sns.CallbackPrevFriendAdd` / `Sns.CallbackPrevFriendResponse`: one
+/// verdict per target; targets not mentioned are allowed. The reply always lists every
+/// target of the request.
+///
+/// ```
+/// use imhook_core::tencent::decision::FriendVerdicts;
+/// let v = FriendVerdicts::allow_all().refuse("id2");
+/// let reply = v.into_reply(&["id1".to_owned(), "id2".to_owned()]);
+/// assert!(reply.to_json().contains(r#"{"To_Account":"id2","ResultCode":38000,"ResultInfo":""}"#));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FriendVerdicts {
+    refused: HashMap<String, (i64, String)>,
+}
+
+impl FriendVerdicts {
+    /// Allow every target.
+    pub fn allow_all() -> Self {
+        Self::default()
+    }
+
+    /// Refuse every target of the request with the default code 38000.
+    pub fn refuse_all() -> RefuseAll {
+        RefuseAll
+    }
+
+    /// Refuse `account` with the default code 38000.
+    pub fn refuse(mut self, account: impl Into<String>) -> Self {
+        self.refused
+            .insert(account.into(), (DEFAULT_FRIEND_REFUSAL, String::new()));
+        self
+    }
+
+    /// Refuse `account` with a code in 38000–39000 and a message.
+    pub fn refuse_with(mut self, account: impl Into<String>, code: FriendRefusalCode) -> Self {
+        self.refused.insert(account.into(), (code.code, code.info));
+        self
+    }
+
+    /// The reply listing every target in `targets` (request order).
+    pub fn into_reply(self, targets: &[String]) -> Reply {
+        let items: Vec<serde_json::Value> = targets
+            .iter()
+            .map(|t| {
+                let (code, info) = self.refused.get(t).cloned().unwrap_or((0, String::new()));
+                serde_json::json!({"To_Account": t, "ResultCode": code, "ResultInfo": info})
+            })
+            .collect();
+        Reply::ok().extra("ResultItem", serde_json::Value::Array(items))
+    }
+}
+
+/// Marker returned by [`FriendVerdicts::refuse_all`]; convert it with
+/// [`RefuseAll::for_targets`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefuseAll;
+
+impl RefuseAll {
+    /// Verdicts refusing each of `targets` with 38000.
+    pub fn for_targets(self, targets: &[String]) -> FriendVerdicts {
+        targets
+            .iter()
+            .fold(FriendVerdicts::allow_all(), |v, t| v.refuse(t.clone()))
+    }
+}

@@ -10,10 +10,12 @@ use super::reply::{AfterFailurePolicy, BeforeFailurePolicy, Reply};
 use crate::clock::Clock;
 use crate::endpoint::{Endpoint, Verify};
 use crate::exec::run_guarded;
+use crate::idempotency::{Claim, IdempotencyKey, IdempotencyStore};
 use crate::inbound::{Inbound, Outbound};
 use crate::secret::Secret;
 use async_trait::async_trait;
 use serde::Deserialize;
+use sha2::Digest;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,7 +33,7 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_millis(1500);
 ///     .before_failure(BeforeFailurePolicy::Allow);
 /// assert_eq!(config.auth().token_count(), 1);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TencentConfig {
     auth: TencentAuth,
     body_limit: usize,
@@ -39,6 +41,24 @@ pub struct TencentConfig {
     before_failure: BeforeFailurePolicy,
     before_failure_per_command: HashMap<String, BeforeFailurePolicy>,
     after_failure: AfterFailurePolicy,
+    dedupe: Option<(Arc<dyn IdempotencyStore>, Duration)>,
+}
+
+impl std::fmt::Debug for TencentConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TencentConfig")
+            .field("auth", &self.auth)
+            .field("body_limit", &self.body_limit)
+            .field("deadline", &self.deadline)
+            .field("before_failure", &self.before_failure)
+            .field(
+                "before_failure_per_command",
+                &self.before_failure_per_command,
+            )
+            .field("after_failure", &self.after_failure)
+            .field("dedupe", &DedupeDebug(&self.dedupe))
+            .finish()
+    }
 }
 
 impl TencentConfig {
@@ -52,7 +72,20 @@ impl TencentConfig {
             before_failure: BeforeFailurePolicy::default(),
             before_failure_per_command: HashMap::new(),
             after_failure: AfterFailurePolicy::default(),
+            dedupe: None,
         }
+    }
+
+    /// De-duplicates After callbacks (opt-in): a body identical to one handled within
+    /// `ttl` (same `SdkAppid`, command and SHA-256 of the raw body) is answered with the
+    /// OK ack without calling the handler again. Useful when "retry on timeout" is
+    /// enabled in the console. Tencent callbacks carry no delivery id, so two genuinely
+    /// separate events with identical bodies (possible for commands without
+    /// `EventTime`) inside `ttl` would be merged: keep `ttl` short (minutes).
+    /// Before callbacks are never retried by IM and are never de-duplicated.
+    pub fn dedupe(mut self, store: Arc<dyn IdempotencyStore>, ttl: Duration) -> Self {
+        self.dedupe = Some((store, ttl));
+        self
     }
 
     /// Adds a callback token; with one or more, `Sign` is required. Several tokens
@@ -300,6 +333,17 @@ pub struct TencentEndpoint {
     handler: Arc<dyn CallbackHandler>,
 }
 
+impl std::fmt::Debug for DedupeDebug<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some((_, ttl)) => write!(f, "Some(ttl: {ttl:?})"),
+            None => f.write_str("None"),
+        }
+    }
+}
+
+struct DedupeDebug<'a>(&'a Option<(Arc<dyn IdempotencyStore>, Duration)>);
+
 impl std::fmt::Debug for TencentEndpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TencentEndpoint")
@@ -347,6 +391,26 @@ impl Endpoint for TencentEndpoint {
                 return out;
             }
         };
+        let claim = match (&self.config.dedupe, event.is_before()) {
+            (Some((store, ttl)), false) => {
+                let digest = sha2::Sha256::digest(&ctx.raw);
+                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+                let app = ctx.sdk_app_id.to_string();
+                let key = IdempotencyKey::from_parts(&["tencent", &app, &ctx.command, &hex]);
+                match store.claim(&key, *ttl).await {
+                    Ok(Claim::Claimed) => Some((store, key, *ttl)),
+                    Ok(state) => {
+                        tracing::info!(provider = "tencent", kind = %ctx.command, state = ?state, "duplicate callback acknowledged");
+                        return TencentCallback::respond(&Reply::ok());
+                    }
+                    Err(e) => {
+                        tracing::error!(provider = "tencent", kind = %ctx.command, error = %e, "de-duplication store failed; processing anyway");
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
         let fallback = self.config.failure_reply(&event);
         let decode_failed_before =
             event.is_before() && matches!(&event, TencentEvent::Unknown(u) if u.error.is_some());
@@ -360,6 +424,11 @@ impl Endpoint for TencentEndpoint {
                 (fallback, failure.kind())
             }
         };
+        if let Some((store, key, ttl)) = claim {
+            if let Err(e) = store.complete(&key, ttl).await {
+                tracing::error!(provider = "tencent", error = %e, "could not mark callback as handled");
+            }
+        }
         tracing::info!(
             provider = "tencent",
             kind = %ctx.command,

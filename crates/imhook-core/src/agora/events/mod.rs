@@ -1,6 +1,55 @@
-//! The Agora post-send catalogue and the pre-send request as typed events.
+//! The Agora post-send catalogue (agora.md §5) and the pre-send request (§4) as typed
+//! events.
 //!
-//! STUB: the typed catalogue replaces this file.
+//! [`AgoraEvent::decode`] takes the kind id computed by
+//! [`Envelope::kind`](crate::agora::Envelope::kind), dispatches on it, and parses the body
+//! straight into that family's struct. A kind the library does not know, or a known one
+//! whose required fields are missing or mistyped, becomes [`AgoraEvent::Unknown`] with
+//! the raw JSON (and the error): it is acknowledged like any other event, never refused.
+//! New operations inside a known family (e.g. `group_op_event/UPDATE/NEW_TYPE`) decode
+//! into the family's type with an `Other` operation and are reported as not *known*.
+//!
+//! ```
+//! use imhook_core::agora::{AgoraEvent, Envelope};
+//! use imhook_core::agora::events::group_op::GroupOperation;
+//! let body = r#"{"callId":"a_1","event":"group_op_event","operation":"SHARE_FILE","id":"g1","type":"GROUP",
+//!     "operator":"u1","appkey":"o#a","timestamp":"1729499506255","payload":{"type":"ADD","share_file":"f-1"}}"#;
+//! let kind = Envelope::parse(body).unwrap().kind();
+//! let ev = AgoraEvent::decode(&kind, body);
+//! assert!(ev.is_known());
+//! let AgoraEvent::GroupOp(g) = &ev else { unreachable!() };
+//! assert_eq!(g.operation(), GroupOperation::ShareFileAdded);
+//! assert_eq!(g.timestamp, 1729499506255);
+//! assert_eq!(ev.record().event["payload"]["share_file"][0], "f-1");
+//! ```
+
+pub mod body;
+pub mod common;
+pub mod group_op;
+pub mod keyword_alert;
+pub mod message;
+pub mod moderation;
+pub mod muc;
+pub mod notify;
+pub mod offline_push;
+pub mod pre_send;
+pub mod receipt;
+pub mod roster;
+pub mod user_status;
+
+pub use body::{BodyType, MessageBody};
+pub use common::{EventType, GroupKind, PushStatus, Reason};
+pub use group_op::{GroupOpEvent, GroupOperation};
+pub use keyword_alert::KeywordAlertEvent;
+pub use message::MessageEvent;
+pub use moderation::ModerationEvent;
+pub use muc::MucEvent;
+pub use notify::{ReactionEvent, ThreadEvent};
+pub use offline_push::OfflinePushEvent;
+pub use pre_send::{Conversation, PreSendEvent, PreSendPayload};
+pub use receipt::{EditEvent, RecallEvent, ReceiptEvent};
+pub use roster::RosterEvent;
+pub use user_status::UserStatusEvent;
 
 use crate::record::EventRecord;
 use serde_json::value::RawValue;
@@ -9,6 +58,32 @@ use serde_json::value::RawValue;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum AgoraEvent {
+    /// `group_op_event/…`: a group or chat-room operation, new format.
+    GroupOp(GroupOpEvent),
+    /// `muc/…`: a group or chat-room operation, old format.
+    Muc(MucEvent),
+    /// `message/chat`, `message/groupchat`: a message.
+    Message(MessageEvent),
+    /// `recall`.
+    Recall(RecallEvent),
+    /// `edit`.
+    Edit(EditEvent),
+    /// `read_ack`, `channel_ack`, `delivery_ack`.
+    Receipt(ReceiptEvent),
+    /// `roster/…`: a contact operation.
+    Roster(RosterEvent),
+    /// `notify/reaction`.
+    Reaction(ReactionEvent),
+    /// `notify/thread`.
+    Thread(ThreadEvent),
+    /// `user_status/…`: login, logout, replaced.
+    UserStatus(UserStatusEvent),
+    /// `offline_push`.
+    OfflinePush(OfflinePushEvent),
+    /// `keyword_alert`.
+    KeywordAlert(KeywordAlertEvent),
+    /// `moderation`.
+    Moderation(ModerationEvent),
     /// A kind the library does not model, or a known kind whose typed decode failed.
     Unknown(UnknownEvent),
 }
@@ -25,68 +100,130 @@ pub struct UnknownEvent {
     pub error: Option<String>,
 }
 
-impl AgoraEvent {
-    /// Decodes a post-send `body` whose kind id is `kind` (see
-    /// [`crate::agora::Envelope::kind`]). `body` is a JSON object; a typed decode failure
-    /// yields [`AgoraEvent::Unknown`] with the error.
-    pub fn decode(kind: &str, body: &str) -> Self {
-        let raw = serde_json::from_str::<Box<RawValue>>(body)
-            .unwrap_or_else(|_| RawValue::from_string("{}".to_owned()).unwrap_or_default());
-        Self::Unknown(UnknownEvent {
+/// Kind ids of `user_status/…` that the library types.
+const USER_STATUS_REASONS: &[&str] = &["login", "logout", "replaced"];
+
+fn typed<T: serde::de::DeserializeOwned>(
+    kind: &str,
+    body: &str,
+    wrap: fn(T) -> AgoraEvent,
+) -> AgoraEvent {
+    match serde_json::from_str::<T>(body) {
+        Ok(ev) => wrap(ev),
+        Err(e) => unknown(kind, body, Some(e.to_string())),
+    }
+}
+
+fn unknown(kind: &str, body: &str, error: Option<String>) -> AgoraEvent {
+    let raw = serde_json::from_str::<Box<RawValue>>(body)
+        .or_else(|_| RawValue::from_string("null".to_owned()));
+    match raw {
+        Ok(raw) => AgoraEvent::Unknown(UnknownEvent {
             kind: kind.to_owned(),
             raw,
-            error: None,
-        })
+            error,
+        }),
+        // Unreachable in practice: "null" is valid JSON.
+        Err(_) => AgoraEvent::Unknown(UnknownEvent {
+            kind: kind.to_owned(),
+            raw: Box::<RawValue>::default(),
+            error,
+        }),
     }
+}
 
-    /// The kind id.
-    pub fn kind(&self) -> &str {
-        match self {
-            Self::Unknown(u) => &u.kind,
+impl AgoraEvent {
+    /// Decodes a post-send `body` whose kind id is `kind`. Never fails: anything that
+    /// cannot be typed is [`AgoraEvent::Unknown`].
+    pub fn decode(kind: &str, body: &str) -> Self {
+        let family = kind.split('/').next().unwrap_or("");
+        match family {
+            "group_op_event" => typed(kind, body, AgoraEvent::GroupOp),
+            "muc" => typed(kind, body, AgoraEvent::Muc),
+            "message" => typed(kind, body, AgoraEvent::Message),
+            "recall" => typed(kind, body, AgoraEvent::Recall),
+            "edit" => typed(kind, body, AgoraEvent::Edit),
+            "read_ack" | "channel_ack" | "delivery_ack" => typed(kind, body, AgoraEvent::Receipt),
+            "roster" => typed(kind, body, AgoraEvent::Roster),
+            "notify" if kind == "notify/reaction" => typed(kind, body, AgoraEvent::Reaction),
+            "notify" if kind == "notify/thread" => typed(kind, body, AgoraEvent::Thread),
+            "user_status" => typed(kind, body, AgoraEvent::UserStatus),
+            "offline_push" => typed(kind, body, AgoraEvent::OfflinePush),
+            "keyword_alert" => typed(kind, body, AgoraEvent::KeywordAlert),
+            "moderation" => typed(kind, body, AgoraEvent::Moderation),
+            _ => unknown(kind, body, None),
         }
     }
 
-    /// `true` when decoded into a typed model of a catalogued kind.
+    /// The kind id (agora.md §5.2), recomputed from the typed fields.
+    pub fn kind(&self) -> String {
+        fn join(parts: &[Option<&str>]) -> String {
+            parts
+                .iter()
+                .map_while(|p| p.filter(|s| !s.is_empty()))
+                .collect::<Vec<_>>()
+                .join("/")
+        }
+        match self {
+            Self::GroupOp(e) => join(&[Some("group_op_event"), Some(&e.operation), e.sub_type()]),
+            Self::Muc(e) => join(&[Some("muc"), Some(e.operation())]),
+            Self::Message(e) => format!("message/{}", e.chat_type),
+            Self::Recall(_) => "recall".to_owned(),
+            Self::Edit(_) => "edit".to_owned(),
+            Self::Receipt(e) => e.chat_type.clone(),
+            Self::Roster(e) => join(&[Some("roster"), Some(e.operation())]),
+            Self::Reaction(_) => "notify/reaction".to_owned(),
+            Self::Thread(_) => "notify/thread".to_owned(),
+            Self::UserStatus(e) => join(&[Some("user_status"), Some(&e.reason)]),
+            Self::OfflinePush(_) => "offline_push".to_owned(),
+            Self::KeywordAlert(_) => "keyword_alert".to_owned(),
+            Self::Moderation(_) => "moderation".to_owned(),
+            Self::Unknown(u) => u.kind.clone(),
+        }
+    }
+
+    /// `true` when decoded into a typed model of a catalogued kind (a new operation in
+    /// a known family is not *known*).
     pub fn is_known(&self) -> bool {
-        false
-    }
-
-    /// The event record of this event.
-    pub fn record(&self) -> EventRecord {
         match self {
-            Self::Unknown(u) => EventRecord {
-                provider: "agora",
-                kind: u.kind.clone(),
-                known: false,
-                event: serde_json::from_str(u.raw.get()).unwrap_or(serde_json::Value::Null),
-            },
+            Self::GroupOp(e) => !matches!(e.operation(), GroupOperation::Other { .. }),
+            Self::Muc(e) => e.is_known_operation(),
+            Self::Roster(e) => roster::ROSTER_OPERATIONS.contains(&e.operation()),
+            Self::UserStatus(e) => USER_STATUS_REASONS.contains(&e.reason.as_str()),
+            Self::Message(e) => matches!(e.chat_type.as_str(), "chat" | "groupchat"),
+            Self::Unknown(_) => false,
+            _ => true,
         }
     }
-}
 
-/// A pre-send request.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct PreSendEvent {
-    /// The raw body.
-    pub raw: Box<RawValue>,
-}
-
-impl PreSendEvent {
-    /// Decodes a pre-send body; an error means the envelope cannot be used at all.
-    pub fn decode(body: &str) -> Result<Self, String> {
-        serde_json::from_str::<Box<RawValue>>(body)
-            .map(|raw| Self { raw })
-            .map_err(|e| e.to_string())
+    /// The event in its wire shape, or the raw JSON for unknown events.
+    pub fn to_wire_json(&self) -> serde_json::Value {
+        let v = match self {
+            Self::GroupOp(e) => serde_json::to_value(e),
+            Self::Muc(e) => serde_json::to_value(e),
+            Self::Message(e) => serde_json::to_value(e),
+            Self::Recall(e) => serde_json::to_value(e),
+            Self::Edit(e) => serde_json::to_value(e),
+            Self::Receipt(e) => serde_json::to_value(e),
+            Self::Roster(e) => serde_json::to_value(e),
+            Self::Reaction(e) => serde_json::to_value(e),
+            Self::Thread(e) => serde_json::to_value(e),
+            Self::UserStatus(e) => serde_json::to_value(e),
+            Self::OfflinePush(e) => serde_json::to_value(e),
+            Self::KeywordAlert(e) => serde_json::to_value(e),
+            Self::Moderation(e) => serde_json::to_value(e),
+            Self::Unknown(u) => serde_json::from_str(u.raw.get()),
+        };
+        v.unwrap_or(serde_json::Value::Null)
     }
 
-    /// The event record (`kind` is always `pre_send`).
+    /// The event record (`{"provider":"agora","kind","known","event"}`).
     pub fn record(&self) -> EventRecord {
         EventRecord {
             provider: "agora",
-            kind: "pre_send".to_owned(),
-            known: true,
-            event: serde_json::from_str(self.raw.get()).unwrap_or(serde_json::Value::Null),
+            kind: self.kind(),
+            known: self.is_known(),
+            event: self.to_wire_json(),
         }
     }
 }

@@ -1,0 +1,211 @@
+//! Command-line interface: every subcommand and flag.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// imhook: receive, send, decode and sign IM provider callbacks (Tencent Cloud IM,
+/// Agora Chat / Shengwang / Easemob).
+#[derive(Debug, Parser)]
+#[command(name = "imhook", version, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a receiver that records every handled event as one JSON line.
+    ///
+    /// Routes: POST /tencent, POST /agora (post-send), POST /agora/pre-send and
+    /// GET /healthz. Every handled event (known or unknown, post-send and pre-send)
+    /// is written and flushed to the events sink before the reply is sent; rejected
+    /// requests and duplicates write nothing. Before/pre-send callbacks are allowed.
+    ///
+    /// Without credentials, development ones are generated and a ready-to-paste
+    /// `imhook send` command is printed on stderr.
+    ///
+    /// A client has 10 s to send a request body (a tokio timeout around body
+    /// collection in every framework; actix-web's client_request_timeout also bounds
+    /// the request head), answered 408 when it is slower. SIGINT/SIGTERM stop
+    /// accepting, let in-flight requests finish (up to 10 s) and flush the sink.
+    /// Logs go to stderr (RUST_LOG, default info): one line per request.
+    Serve(ServeArgs),
+    /// Send a signed callback (a built-in sample, or your file) and check the reply.
+    ///
+    /// Exits non-zero unless the reply is what the provider accepts (Tencent: 200
+    /// with ActionStatus OK; Agora post-send: 200; pre-send: 200 with a boolean
+    /// `valid`).
+    Send(SendArgs),
+    /// Decode a callback body and print its event record line.
+    Decode {
+        /// The provider.
+        #[command(subcommand)]
+        provider: DecodeProvider,
+    },
+    /// Compute signatures.
+    Sign {
+        /// The provider.
+        #[command(subcommand)]
+        provider: SignProvider,
+    },
+}
+
+/// Web framework used by `imhook serve`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Framework {
+    /// axum (tokio, hyper 1).
+    Axum,
+    /// actix-web.
+    Actix,
+    /// warp.
+    Warp,
+}
+
+impl Framework {
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Axum => "axum",
+            Self::Actix => "actix",
+            Self::Warp => "warp",
+        }
+    }
+}
+
+/// Flags of `imhook serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the real address is printed).
+    #[arg(long, env = "IMHOOK_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Web framework serving the routes (all behave identically).
+    #[arg(long, env = "IMHOOK_FRAMEWORK", value_enum, default_value_t = Framework::Axum)]
+    pub framework: Framework,
+    /// Runtime worker threads [default: the number of cores].
+    #[arg(long, env = "IMHOOK_WORKERS", value_parser = clap::value_parser!(u16).range(1..))]
+    pub workers: Option<u16>,
+    /// Tencent application SdkAppid.
+    #[arg(long, env = "IMHOOK_TENCENT_SDKAPPID")]
+    pub tencent_sdkappid: Option<u64>,
+    /// Tencent callback token (repeatable, for rotation); with one, `Sign` is required.
+    #[arg(long, env = "IMHOOK_TENCENT_TOKEN", hide_env_values = true)]
+    pub tencent_token: Vec<String>,
+    /// Agora callback secret (repeatable: each console rule has its own).
+    #[arg(long, env = "IMHOOK_AGORA_SECRET", hide_env_values = true)]
+    pub agora_secret: Vec<String>,
+    /// Largest accepted request body, in bytes (answered 413 above it).
+    #[arg(long, env = "IMHOOK_MAX_BODY", default_value_t = imhook_core::DEFAULT_BODY_LIMIT)]
+    pub max_body: usize,
+    /// Where event records go: a file path (appended), `-` for stdout, or `none`.
+    #[arg(long, env = "IMHOOK_EVENTS", default_value = "-")]
+    pub events: String,
+    /// Redis URL to share de-duplication state between instances.
+    #[arg(long, env = "IMHOOK_REDIS", hide_env_values = true)]
+    pub redis: Option<String>,
+    /// Accept unsigned Agora post-send events (delivered as unauthenticated).
+    #[arg(
+        long,
+        env = "IMHOOK_ALLOW_UNSIGNED",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub allow_unsigned: bool,
+}
+
+/// Flags of `imhook send`.
+#[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
+pub struct SendArgs {
+    /// Receiver URL, e.g. http://127.0.0.1:8080/tencent or http://127.0.0.1:8080/agora.
+    #[arg(long, env = "IMHOOK_URL", global = true)]
+    pub url: Option<String>,
+    /// List every kind with a built-in sample and exit.
+    #[arg(long)]
+    pub list: bool,
+    /// The provider and kind to send.
+    #[command(subcommand)]
+    pub provider: Option<SendProvider>,
+}
+
+/// Provider of `imhook send`.
+#[derive(Debug, Subcommand)]
+pub enum SendProvider {
+    /// A Tencent Cloud IM callback.
+    Tencent {
+        /// The CallbackCommand, e.g. Group.CallbackAfterCreateGroup.
+        command: String,
+        /// SdkAppid of the receiving application.
+        #[arg(long, env = "IMHOOK_TENCENT_SDKAPPID", default_value_t = 1_400_000_001)]
+        sdkappid: u64,
+        /// Callback token; adds `Sign` and `RequestTime` (now).
+        #[arg(long, env = "IMHOOK_TENCENT_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Send this JSON file (or `-` for stdin) instead of the built-in sample.
+        #[arg(long)]
+        body: Option<PathBuf>,
+    },
+    /// An Agora Chat / Shengwang / Easemob callback.
+    Agora {
+        /// The kind id, e.g. message/chat, group_op_event/CREATE or pre_send.
+        kind: String,
+        /// Secret to sign with (sets callId, timestamp and security in the body).
+        #[arg(long, env = "IMHOOK_AGORA_SECRET", hide_env_values = true)]
+        secret: Option<String>,
+        /// Treat it as a pre-send request (implied by kind `pre_send`): the reply must
+        /// carry a boolean `valid`.
+        #[arg(long)]
+        pre_send: bool,
+        /// Send this JSON file (or `-` for stdin) instead of the built-in sample.
+        #[arg(long)]
+        body: Option<PathBuf>,
+        /// Keep the body's callId instead of a fresh one (to test de-duplication).
+        #[arg(long)]
+        keep_call_id: bool,
+    },
+}
+
+/// Provider of `imhook decode`.
+#[derive(Debug, Subcommand)]
+pub enum DecodeProvider {
+    /// Decode a Tencent callback body.
+    Tencent {
+        /// The CallbackCommand [default: the body's CallbackCommand].
+        #[arg(long)]
+        command: Option<String>,
+        /// The JSON body file, or `-` for stdin.
+        file: PathBuf,
+    },
+    /// Decode an Agora callback body.
+    Agora {
+        /// Decode as a pre-send request.
+        #[arg(long)]
+        pre_send: bool,
+        /// The JSON body file, or `-` for stdin.
+        file: PathBuf,
+    },
+}
+
+/// Provider of `imhook sign`.
+#[derive(Debug, Subcommand)]
+pub enum SignProvider {
+    /// Print the `Sign=...&RequestTime=...` query fragment.
+    Tencent {
+        /// The callback token.
+        #[arg(long, env = "IMHOOK_TENCENT_TOKEN", hide_env_values = true)]
+        token: String,
+        /// RequestTime in seconds [default: now].
+        #[arg(long)]
+        time: Option<String>,
+    },
+    /// Print the body with `security` recomputed from its callId and timestamp.
+    Agora {
+        /// The callback secret.
+        #[arg(long, env = "IMHOOK_AGORA_SECRET", hide_env_values = true)]
+        secret: String,
+        /// The JSON body file, or `-` for stdin.
+        file: PathBuf,
+    },
+}

@@ -1,0 +1,415 @@
+//! `imhook serve`: a receiver that records every handled event.
+//!
+//! The three frameworks share one request driver ([`Routes::dispatch`]): path and
+//! method routing, the body cap (413), a read timeout on the body (408) and the core
+//! endpoint. Each framework module only translates its request and response types.
+
+mod actix;
+mod axum;
+mod sink;
+mod warp;
+
+use crate::Error;
+use crate::cli::{Framework, ServeArgs};
+use async_trait::async_trait;
+use bytes::{Buf, Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
+use imhook_core::agora::{
+    self, AgoraConfig, AgoraEndpoint, PreSendDecision, UnsignedPolicy, events::PreSendEvent,
+};
+use imhook_core::tencent::{self, TencentConfig, TencentEndpoint, TencentEvent};
+use imhook_core::{BoxError, Endpoint, HeaderLookup, Inbound, Outbound, Secret};
+use sink::Sink;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a client has to send a request body.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long in-flight requests may take to finish after SIGINT/SIGTERM.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Records Tencent events and allows every Before callback.
+struct TencentRecorder(Arc<Sink>);
+
+#[async_trait]
+impl tencent::CallbackHandler for TencentRecorder {
+    async fn handle(
+        &self,
+        _ctx: &tencent::Context,
+        event: TencentEvent,
+    ) -> Result<tencent::Reply, BoxError> {
+        self.0.write(&event.record())?;
+        Ok(event.default_reply())
+    }
+}
+
+/// Records Agora events and allows every pre-send request.
+struct AgoraRecorder(Arc<Sink>);
+
+#[async_trait]
+impl agora::CallbackHandler for AgoraRecorder {
+    async fn handle(
+        &self,
+        _ctx: &agora::Context,
+        event: agora::AgoraEvent,
+    ) -> Result<(), BoxError> {
+        self.0.write(&event.record())?;
+        Ok(())
+    }
+
+    async fn pre_send(
+        &self,
+        _ctx: &agora::Context,
+        event: PreSendEvent,
+    ) -> Result<PreSendDecision, BoxError> {
+        self.0.write(&event.record())?;
+        Ok(PreSendDecision::Allow)
+    }
+}
+
+/// The mounted endpoints, shared by every worker.
+pub struct Routes {
+    tencent: Arc<dyn Endpoint>,
+    agora: Arc<dyn Endpoint>,
+    pre_send: Arc<dyn Endpoint>,
+}
+
+/// Why a body could not be collected.
+enum BodyError {
+    TooLarge,
+    Timeout,
+    Broken,
+}
+
+/// Collects `stream`, stopping at `limit` bytes and after [`BODY_READ_TIMEOUT`].
+async fn collect<S, B, E>(stream: S, limit: usize) -> Result<Bytes, BodyError>
+where
+    S: Stream<Item = Result<B, E>>,
+    B: Buf,
+{
+    let read = async {
+        let mut stream = std::pin::pin!(stream);
+        let mut buf = BytesMut::new();
+        while let Some(chunk) = stream.next().await {
+            let mut chunk = chunk.map_err(|_| BodyError::Broken)?;
+            if buf.len().saturating_add(chunk.remaining()) > limit {
+                return Err(BodyError::TooLarge);
+            }
+            while chunk.has_remaining() {
+                let part = chunk.chunk();
+                let n = part.len();
+                buf.extend_from_slice(part);
+                chunk.advance(n);
+            }
+        }
+        Ok(buf.freeze())
+    };
+    tokio::time::timeout(BODY_READ_TIMEOUT, read)
+        .await
+        .unwrap_or(Err(BodyError::Timeout))
+}
+
+/// One request as every framework module hands it over.
+pub struct Request<'a, S> {
+    /// HTTP method.
+    pub method: &'a str,
+    /// Path, without the query.
+    pub path: &'a str,
+    /// Raw query string (without `?`).
+    pub query: &'a str,
+    /// Headers.
+    pub headers: &'a dyn HeaderLookup,
+    /// The body, as a stream of chunks.
+    pub body: S,
+    /// Peer address.
+    pub peer: Option<SocketAddr>,
+}
+
+impl Routes {
+    /// Answers one request: `GET /healthz`, the three callback routes, else 404.
+    pub async fn dispatch<S, B, E>(&self, req: Request<'_, S>) -> Outbound
+    where
+        S: Stream<Item = Result<B, E>>,
+        B: Buf,
+    {
+        let endpoint = match req.path {
+            "/healthz" => {
+                return if req.method.eq_ignore_ascii_case("GET")
+                    || req.method.eq_ignore_ascii_case("HEAD")
+                {
+                    Outbound::text(200, "ok")
+                } else {
+                    Outbound {
+                        allow: Some("GET"),
+                        ..Outbound::text(405, "method not allowed")
+                    }
+                };
+            }
+            "/tencent" => &self.tencent,
+            "/agora" => &self.agora,
+            "/agora/pre-send" => &self.pre_send,
+            _ => return Outbound::text(404, "not found"),
+        };
+        let content_length = req
+            .headers
+            .get("content-length")
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if let Some(out) = endpoint.precheck(req.method, content_length) {
+            tracing::info!(
+                provider = endpoint.provider(),
+                status = out.status,
+                "callback rejected"
+            );
+            return out;
+        }
+        let body = match collect(req.body, endpoint.body_limit()).await {
+            Ok(b) => b,
+            Err(e) => {
+                let out = match e {
+                    BodyError::TooLarge => Outbound::payload_too_large(),
+                    BodyError::Timeout => Outbound::text(408, "request timeout"),
+                    BodyError::Broken => Outbound::text(400, "bad request"),
+                };
+                tracing::info!(
+                    provider = endpoint.provider(),
+                    status = out.status,
+                    "callback rejected while reading the body"
+                );
+                return out;
+            }
+        };
+        endpoint
+            .handle(Inbound {
+                method: req.method,
+                query: req.query,
+                headers: req.headers,
+                body,
+                peer: req.peer,
+            })
+            .await
+    }
+}
+
+/// The generated credentials, for the ready-to-paste commands.
+struct DevCredentials {
+    tencent: Option<(u64, Option<String>)>,
+    agora: Option<String>,
+}
+
+/// Builds the endpoints from the flags (generating development credentials where
+/// none are given).
+fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), Error> {
+    if args.redis.is_some() {
+        return Err(Error::msg(
+            "--redis: this imhook was built without redis support",
+        ));
+    }
+    let mut dev = DevCredentials {
+        tencent: None,
+        agora: None,
+    };
+    let sdk_app_id = match args.tencent_sdkappid {
+        Some(id) => id,
+        None => {
+            let id = 1_400_000_000 + crate::body::random_u64()? % 100_000_000;
+            let token = if args.tencent_token.is_empty() {
+                Some(crate::body::random_hex(16)?)
+            } else {
+                None
+            };
+            dev.tencent = Some((id, token));
+            id
+        }
+    };
+    let mut tconfig = TencentConfig::new(sdk_app_id).body_limit(args.max_body);
+    let generated_token = dev.tencent.as_ref().and_then(|(_, t)| t.clone());
+    for token in args.tencent_token.iter().chain(generated_token.iter()) {
+        tconfig = tconfig.token(crate::sign::secret(token, "--tencent-token")?);
+    }
+    let mut secrets: Vec<Secret> = args
+        .agora_secret
+        .iter()
+        .map(|s| crate::sign::secret(s, "--agora-secret"))
+        .collect::<Result<_, _>>()?;
+    if secrets.is_empty() {
+        let s = crate::body::random_hex(16)?;
+        secrets.push(crate::sign::secret(&s, "secret")?);
+        dev.agora = Some(s);
+    }
+    let mut aconfig = AgoraConfig::new().body_limit(args.max_body);
+    for s in secrets {
+        aconfig = aconfig.secret(s);
+    }
+    let post_config = if args.allow_unsigned {
+        aconfig.clone().unsigned(UnsignedPolicy::AllowUnsigned)
+    } else {
+        aconfig.clone()
+    };
+    let agora_handler: Arc<dyn agora::CallbackHandler> = Arc::new(AgoraRecorder(sink.clone()));
+    let routes = Routes {
+        tencent: Arc::new(TencentEndpoint::new(
+            tconfig,
+            Arc::new(TencentRecorder(sink)),
+        )),
+        agora: Arc::new(
+            AgoraEndpoint::post_send(post_config, agora_handler.clone())
+                .map_err(|e| Error::msg(e.to_string()))?,
+        ),
+        pre_send: Arc::new(
+            AgoraEndpoint::pre_send(aconfig, agora_handler)
+                .map_err(|e| Error::msg(e.to_string()))?,
+        ),
+    };
+    Ok((routes, dev))
+}
+
+/// Prints the bound address and, with generated credentials, the ready-to-paste
+/// commands (stderr: stdout carries only event lines).
+fn announce(addr: SocketAddr, framework: Framework, dev: &DevCredentials) {
+    let shown = if addr.ip().is_unspecified() {
+        SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
+    } else {
+        addr
+    };
+    eprintln!("imhook: listening on http://{shown} ({})", framework.name());
+    if dev.tencent.is_none() && dev.agora.is_none() {
+        return;
+    }
+    let which = match (&dev.tencent, &dev.agora) {
+        (Some(_), Some(_)) => "Tencent and Agora",
+        (Some(_), None) => "Tencent",
+        _ => "Agora",
+    };
+    eprintln!(
+        "imhook: no {which} credentials given; generated development ones. Send a signed sample with:"
+    );
+    if let Some((id, token)) = &dev.tencent {
+        let token = token
+            .as_ref()
+            .map(|t| format!(" --token {t}"))
+            .unwrap_or_default();
+        eprintln!(
+            "  imhook send --url http://{shown}/tencent tencent Group.CallbackAfterCreateGroup --sdkappid {id}{token}"
+        );
+    }
+    if let Some(secret) = &dev.agora {
+        eprintln!("  imhook send --url http://{shown}/agora agora message/chat --secret {secret}");
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!(
+        grace_s = SHUTDOWN_GRACE.as_secs(),
+        "shutting down: no new connections; finishing in-flight requests"
+    );
+}
+
+/// Runs `server` (already told to stop on a signal through its own graceful shutdown
+/// hook), giving in-flight requests at most [`SHUTDOWN_GRACE`] once `stopping` fires.
+pub async fn bounded<F, E>(
+    server: F,
+    stopping: tokio::sync::oneshot::Receiver<()>,
+) -> Result<(), Error>
+where
+    F: std::future::Future<Output = Result<(), E>>,
+    E: std::fmt::Display,
+{
+    let grace = async {
+        if stopping.await.is_ok() {
+            tokio::time::sleep(SHUTDOWN_GRACE).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        r = server => r.map_err(|e| Error::msg(format!("server failed: {e}"))),
+        () = grace => {
+            tracing::warn!("in-flight requests did not finish within the grace period; exiting");
+            Ok(())
+        }
+    }
+}
+
+/// Binds `addr` (port 0 picks a free one).
+fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, Error> {
+    let listener = std::net::TcpListener::bind(addr)
+        .map_err(|e| Error::msg(format!("cannot listen on {addr}: {e}")))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| Error::msg(format!("cannot listen on {addr}: {e}")))?;
+    Ok(listener)
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(filter)
+        .try_init();
+}
+
+/// Runs `imhook serve`.
+pub fn run(args: &ServeArgs) -> Result<(), Error> {
+    init_tracing();
+    let sink = Arc::new(Sink::open(&args.events)?);
+    let (routes, dev) = build(args, sink.clone())?;
+    let routes = Arc::new(routes);
+    let workers = args.workers.map(usize::from).unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(usize::from)
+            .unwrap_or(1)
+    });
+    tracing::info!(
+        framework = args.framework.name(),
+        workers,
+        tencent_tokens = args.tencent_token.len()
+            + usize::from(dev.tencent.as_ref().is_some_and(|(_, t)| t.is_some())),
+        agora_secrets = args.agora_secret.len().max(1),
+        allow_unsigned = args.allow_unsigned,
+        max_body = args.max_body,
+        events = %args.events,
+        "starting"
+    );
+    let announce = |addr: SocketAddr| announce(addr, args.framework, &dev);
+    let result = match args.framework {
+        Framework::Axum => axum::serve(routes, bind(args.listen)?, workers, announce),
+        Framework::Actix => actix::serve(routes, bind(args.listen)?, workers, announce),
+        Framework::Warp => warp::serve(routes, args.listen, workers, announce),
+    };
+    sink.flush();
+    tracing::info!("stopped");
+    result
+}
+
+/// Builds the multi-threaded tokio runtime of axum and warp.
+fn runtime(workers: usize) -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::msg(format!("cannot start the runtime: {e}")))
+}

@@ -1,0 +1,247 @@
+//! Message bodies (agora.md §5.6): post-send `payload.bodies[]` and the pre-send flat
+//! payload. One flat struct holds the fields of every body type; `type` says which apply.
+
+use super::common::opt_value;
+use crate::tencent::events::common::wire_enum;
+use crate::wire;
+use serde::{Deserialize, Serialize};
+
+wire_enum! {
+    /// `type` of a message body.
+    BodyType {
+        /// `txt` (also merged messages, with `subType: sub_combine`).
+        Txt = "txt",
+        /// `cmd`: a command (pass-through) message.
+        Cmd = "cmd",
+        /// `img`.
+        Img = "img",
+        /// `audio`.
+        Audio = "audio",
+        /// `video`.
+        Video = "video",
+        /// `file`.
+        File = "file",
+        /// `loc`.
+        Loc = "loc",
+        /// `custom`.
+        Custom = "custom",
+    }
+}
+
+/// `size` of an image or video thumbnail.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Size {
+    /// `width`.
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub width: Option<i64>,
+    /// `height`.
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub height: Option<i64>,
+}
+
+/// One message body.
+///
+/// ```
+/// use imhook_core::agora::events::body::{BodyType, MessageBody};
+/// let b: MessageBody = serde_json::from_str(r#"{"type":"loc","lat":"39.9","lng":116.3,"addr":"x"}"#).unwrap();
+/// assert_eq!(b.kind, BodyType::Loc);
+/// assert_eq!(b.lat, Some(39.9));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MessageBody {
+    /// `msg`: text (`txt`; also `cmd` on some pages; the fallback text of merged messages).
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub msg: Option<String>,
+    /// `action` (`cmd`).
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub action: Option<String>,
+    /// `subType` (`sub_combine` for merged messages).
+    #[serde(
+        rename = "subType",
+        default,
+        deserialize_with = "wire::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sub_type: Option<String>,
+    /// `combineLevel` (merged messages).
+    #[serde(
+        rename = "combineLevel",
+        default,
+        deserialize_with = "wire::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub combine_level: Option<i64>,
+    /// `summary` (merged messages).
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub summary: Option<String>,
+    /// `title` (merged messages).
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub title: Option<String>,
+    /// `filename`.
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub filename: Option<String>,
+    /// `secret`: attachment access key.
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub secret: Option<String>,
+    /// `file_length` in bytes.
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub file_length: Option<i64>,
+    /// `size` (images; video thumbnails).
+    #[serde(
+        default,
+        deserialize_with = "super::common::opt_lenient",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub size: Option<Size>,
+    /// `url`.
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub url: Option<String>,
+    /// `length`: duration in seconds (audio, video).
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub length: Option<i64>,
+    /// `thumb`: thumbnail URL (video).
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub thumb: Option<String>,
+    /// `thumb_secret` (video).
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub thumb_secret: Option<String>,
+    /// `lat` (number or string).
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lat: Option<f64>,
+    /// `lng` (number or string).
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_f64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lng: Option<f64>,
+    /// `addr`.
+    #[serde(
+        default,
+        deserialize_with = "wire::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub addr: Option<String>,
+    /// `customEvent` (`custom`).
+    #[serde(
+        rename = "customEvent",
+        default,
+        deserialize_with = "wire::opt_string",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_event: Option<String>,
+    /// `customExts`: legacy array of one-key objects, kept as received.
+    #[serde(
+        rename = "customExts",
+        default,
+        deserialize_with = "opt_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_exts: Option<serde_json::Value>,
+    /// `v2:customExts`: string map, kept as received.
+    #[serde(
+        rename = "v2:customExts",
+        default,
+        deserialize_with = "opt_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_exts_v2: Option<serde_json::Value>,
+    /// `type`.
+    #[serde(rename = "type")]
+    pub kind: BodyType,
+}
+
+impl MessageBody {
+    /// A text body.
+    pub fn text_body(text: impl Into<String>) -> Self {
+        Self {
+            kind: BodyType::Txt,
+            msg: Some(text.into()),
+            action: None,
+            sub_type: None,
+            combine_level: None,
+            summary: None,
+            title: None,
+            filename: None,
+            secret: None,
+            file_length: None,
+            size: None,
+            url: None,
+            length: None,
+            thumb: None,
+            thumb_secret: None,
+            lat: None,
+            lng: None,
+            addr: None,
+            custom_event: None,
+            custom_exts: None,
+            custom_exts_v2: None,
+        }
+    }
+
+    /// The text of a `txt` body.
+    pub fn text(&self) -> Option<&str> {
+        match self.kind {
+            BodyType::Txt => self.msg.as_deref(),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Types and lenient helpers shared by the Agora families.
+
+use crate::tencent::events::common::wire_enum;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+wire_enum! {
+    /// `eventType` of message-like callbacks.
+    EventType {
+        /// `chat`: one callback per sent message.
+        Chat = "chat",
+        /// `chat_offline`: one callback per offline recipient.
+        ChatOffline = "chat_offline",
+    }
+}
+
+wire_enum! {
+    /// `type` of a group operation: a group or a chat room.
+    GroupKind {
+        /// `GROUP`.
+        Group = "GROUP",
+        /// `CHATROOM`.
+        ChatRoom = "CHATROOM",
+    }
+}
+
+wire_enum! {
+    /// `status` of an offline push result.
+    PushStatus {
+        /// `success`.
+        Success = "success",
+        /// `fail`.
+        Fail = "fail",
+        /// `error`.
+        Error = "error",
+    }
+}
+
+/// A `reason` that is text on most pages and a JSON object on others (agora.md §6.5).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Reason {
+    /// A string.
+    Text(String),
+    /// Any other JSON value.
+    Json(serde_json::Value),
+}
+
+impl Reason {
+    /// The reason as JSON: a `Json` value, or a `Text` that holds a JSON document.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        match self {
+            Self::Json(v) => Some(v.clone()),
+            Self::Text(t) => serde_json::from_str(t).ok(),
+        }
+    }
+
+    /// The text of a `Text` reason.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Self::Text(t) => Some(t),
+            Self::Json(_) => None,
+        }
+    }
+}
+
+impl Serialize for Reason {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Text(t) => s.serialize_str(t),
+            Self::Json(v) => v.serialize(s),
+        }
+    }
+}
+
+/// `reason`: `null`/absent is `None`, a string `Text`, anything else `Json`.
+pub(crate) fn opt_reason<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Reason>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => None,
+        serde_json::Value::String(s) => Some(Reason::Text(s)),
+        other => Some(Reason::Json(other)),
+    })
+}
+
+/// Any JSON value, `null` being absent.
+pub(crate) fn opt_value<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    Ok(Some(serde_json::Value::deserialize(d)?).filter(|v| !v.is_null()))
+}
+
+/// An optional wire enum: strings become the enum, other shapes `None`.
+pub(crate) fn opt_enum<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: From<String>,
+{
+    Ok(crate::wire::opt_string(d)?.map(T::from))
+}
+
+/// An optional nested object: anything that does not decode as `T` is `None`.
+pub(crate) fn opt_lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let raw = Option::<Box<RawValue>>::deserialize(d)?;
+    Ok(raw.and_then(|r| serde_json::from_str(r.get()).ok()))
+}
