@@ -15,6 +15,9 @@ pub mod exec;
 pub mod idempotency;
 pub mod inbound;
 pub mod record;
+#[cfg(feature = "redis")]
+#[path = "redis_store.rs"]
+pub mod redis;
 pub mod secret;
 pub mod tencent;
 pub mod wire;

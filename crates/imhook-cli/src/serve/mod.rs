@@ -87,11 +87,7 @@ struct DevCredentials {
 /// Builds the endpoints from the flags (generating development credentials where
 /// none are given).
 fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), Error> {
-    if args.redis.is_some() {
-        return Err(Error::msg(
-            "--redis: this imhook was built without redis support",
-        ));
-    }
+    let store = args.redis.as_deref().map(redis_store).transpose()?;
     let mut dev = DevCredentials {
         tencent: None,
         agora: None,
@@ -125,6 +121,9 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
         dev.agora = Some(s);
     }
     let mut aconfig = AgoraConfig::new().body_limit(args.max_body);
+    if let Some(store) = store {
+        aconfig = aconfig.store(store);
+    }
     for s in secrets {
         aconfig = aconfig.secret(s);
     }
@@ -149,6 +148,42 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
         ),
     };
     Ok((routes, dev))
+}
+
+/// Connects the shared de-duplication store of `--redis`, failing at start-up when
+/// Redis cannot be reached. The connection is driven by a runtime of its own (on a
+/// background thread that lives as long as the process), so it works whichever
+/// framework (and runtime) serves the requests; it reconnects by itself after an
+/// outage, during which the default store-failure policy processes callbacks anyway.
+fn redis_store(url: &str) -> Result<Arc<dyn imhook_core::IdempotencyStore>, Error> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let url = url.to_owned();
+    std::thread::Builder::new()
+        .name("imhook-redis".to_owned())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = tx.send(Err(format!("cannot start the runtime: {e}")));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                let connected = imhook_core::redis::RedisStore::connect(&url).await;
+                let _ = tx.send(connected.map_err(|e| e.to_string()));
+                std::future::pending::<()>().await;
+            });
+        })
+        .map_err(|e| Error::msg(format!("--redis: cannot start a thread: {e}")))?;
+    // The error names the failure (refused, timed out, bad URL), never the URL itself.
+    match rx.recv() {
+        Ok(Ok(store)) => Ok(Arc::new(store)),
+        Ok(Err(e)) => Err(Error::msg(format!("--redis: {e}"))),
+        Err(_) => Err(Error::msg("--redis: the connection thread stopped")),
+    }
 }
 
 /// Prints the bound address and, with generated credentials, the ready-to-paste
@@ -277,6 +312,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
             + usize::from(dev.tencent.as_ref().is_some_and(|(_, t)| t.is_some())),
         agora_secrets = args.agora_secret.len().max(1),
         allow_unsigned = args.allow_unsigned,
+        redis = args.redis.is_some(),
         max_body = args.max_body,
         events = %args.events,
         "starting"
