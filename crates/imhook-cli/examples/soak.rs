@@ -178,9 +178,17 @@ fn one(agent: &ureq::Agent, base: &str, client: usize, i: u64) -> u16 {
         // an oversized body now and then (413), else a truncated one (400)
         _ => {
             if i % 400 == 19 {
-                // The server answers 413 without reading the body and may close the
-                // connection while the client is still sending it: also a refusal.
-                return match post("/agora", &"x".repeat(1024 * 1024 + 1)) {
+                // The server answers 413 without reading the body and closes the
+                // connection, possibly while the client is still sending: also a
+                // refusal. A connection of its own, because the servers do not say
+                // `Connection: close`, so a pooled connection would be reused and
+                // fail the next request with an unexpected EOF.
+                let lone = ureq::AgentBuilder::new()
+                    .timeout(Duration::from_secs(10))
+                    .max_idle_connections(0)
+                    .build();
+                let big = "x".repeat(1024 * 1024 + 1);
+                return match lone.post(&format!("{base}/agora")).send_string(&big) {
                     Ok(r) => r.status(),
                     Err(ureq::Error::Status(code, _)) => code,
                     Err(_) => CLOSED_EARLY,
@@ -193,7 +201,14 @@ fn one(agent: &ureq::Agent, base: &str, client: usize, i: u64) -> u16 {
     match result {
         Ok(r) => r.status(),
         Err(ureq::Error::Status(code, _)) => code,
-        Err(_) => 0,
+        Err(e) => {
+            // Kept short: the first few are printed, to tell what went wrong.
+            static SHOWN: AtomicU64 = AtomicU64::new(0);
+            if SHOWN.fetch_add(1, Ordering::Relaxed) < 5 {
+                eprintln!("soak: transport error (mix slot {}): {e}", i % 20);
+            }
+            0
+        }
     }
 }
 

@@ -21,10 +21,13 @@
 //! processed and `2` once it was handled; every key carries the store's TTL
 //! (`PX`), so Redis forgets it by itself.
 //!
-//! - **claim**: one Lua script, atomic on the server: `SET key 1 NX PX ttl`; when
+//! - **claim**: one Lua script, atomic on the server: `SET key 1 NX PX lease`; when
 //!   the key already exists its value tells [`Claim::Done`] (`2`) from
 //!   [`Claim::InFlight`] (`1`). Concurrent claims of one key, from any number of
-//!   tasks or processes, yield exactly one [`Claim::Claimed`].
+//!   tasks or processes, yield exactly one [`Claim::Claimed`]. The claim lives for
+//!   the *in-flight lease* (default 60 s, at most the TTL), not the full retention:
+//!   if the instance holding it dies before completing or releasing it, a later
+//!   resend of the callback is processed instead of being taken for a duplicate.
 //! - **complete**: `SET key 2 PX ttl` (unconditionally: even when the claim expired
 //!   meanwhile, the callback *was* handled).
 //! - **release**: a Lua script deletes the key only while its value is still `1`, so
@@ -51,6 +54,9 @@ use std::time::Duration;
 
 /// Default bound of every Redis command: 500 ms.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Default in-flight lease: 60 s (see [`RedisStore::in_flight_lease`]).
+pub const DEFAULT_IN_FLIGHT_LEASE: Duration = Duration::from_secs(60);
 
 /// Default key namespace: `imhook`.
 pub const DEFAULT_NAMESPACE: &str = "imhook";
@@ -81,6 +87,7 @@ pub struct RedisStore {
     conn: ConnectionManager,
     namespace: String,
     timeout: Duration,
+    lease: Duration,
     claim: Script,
     release: Script,
 }
@@ -91,6 +98,7 @@ impl fmt::Debug for RedisStore {
         f.debug_struct("RedisStore")
             .field("namespace", &self.namespace)
             .field("timeout", &self.timeout)
+            .field("in_flight_lease", &self.lease)
             .finish_non_exhaustive()
     }
 }
@@ -139,6 +147,7 @@ impl RedisStore {
             conn,
             namespace: DEFAULT_NAMESPACE.to_owned(),
             timeout: DEFAULT_TIMEOUT,
+            lease: DEFAULT_IN_FLIGHT_LEASE,
             claim: Script::new(CLAIM_LUA),
             release: Script::new(RELEASE_LUA),
         })
@@ -154,6 +163,16 @@ impl RedisStore {
     /// Bound of every command, waiting for a reconnection included (default 500 ms).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// How long a claim is held before it is completed or released (default 60 s,
+    /// capped by the TTL passed to `claim`). Keep it longer than the handler deadline
+    /// (5 s for Agora post-send by default): a claim that lapses while its handler
+    /// still runs lets a concurrent duplicate through. It bounds how long a callback
+    /// stays "in flight" when the instance processing it crashed.
+    pub fn in_flight_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
         self
     }
 
@@ -196,7 +215,7 @@ impl IdempotencyStore for RedisStore {
             .bounded("claim", async {
                 self.claim
                     .key(&rkey)
-                    .arg(ttl_millis(ttl))
+                    .arg(ttl_millis(ttl.min(self.lease)))
                     .invoke_async(&mut conn)
                     .await
             })

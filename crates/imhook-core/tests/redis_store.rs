@@ -215,12 +215,30 @@ async fn claim_complete_release_semantics() {
     // releasing an unknown key is harmless
     store.release(&key(3)).await.unwrap();
 
+    // a claim is held for the in-flight lease, not the (4-day) retention
+    let four_days = Duration::from_secs(4 * 24 * 3600);
+    assert_eq!(
+        store.claim(&key(4), four_days).await.unwrap(),
+        Claim::Claimed
+    );
+    let pttl: i64 = redis::cmd("PTTL")
+        .arg(store.redis_key(&key(4)))
+        .query(&mut raw)
+        .unwrap();
+    assert!(pttl > 0 && pttl <= 60_000, "claim pttl {pttl}");
+    store.complete(&key(4), four_days).await.unwrap();
+    let pttl: i64 = redis::cmd("PTTL")
+        .arg(store.redis_key(&key(4)))
+        .query(&mut raw)
+        .unwrap();
+    assert!(pttl > 3 * 24 * 3600 * 1000, "done pttl {pttl}");
+
     // keys are short, namespaced and hold no user data
     let keys: Vec<String> = redis::cmd("KEYS")
         .arg(format!("{ns}:*"))
         .query(&mut raw)
         .unwrap();
-    assert_eq!(keys.len(), 2);
+    assert_eq!(keys.len(), 3);
     for k in &keys {
         assert!(!k.contains("call-"), "user data in key {k}");
         assert_eq!(k.len(), ns.len() + 1 + 32);
@@ -254,6 +272,33 @@ async fn keys_expire_after_their_ttl() {
     assert_eq!(store.claim(&key(1), TTL).await.unwrap(), Claim::Done);
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(store.claim(&key(1), TTL).await.unwrap(), Claim::Claimed);
+}
+
+#[tokio::test]
+async fn a_claim_lapses_after_the_in_flight_lease_but_done_is_kept() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    // An instance claimed the callback and died: no complete, no release.
+    let crashed = RedisStore::connect(&server.url)
+        .await
+        .unwrap()
+        .namespace(unique_ns("lease"))
+        .in_flight_lease(Duration::from_millis(150));
+    assert_eq!(crashed.claim(&key(1), TTL).await.unwrap(), Claim::Claimed);
+    assert_eq!(crashed.claim(&key(1), TTL).await.unwrap(), Claim::InFlight);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    // A later resend is processed, and once completed it is kept for the full TTL.
+    assert_eq!(crashed.claim(&key(1), TTL).await.unwrap(), Claim::Claimed);
+    crashed.complete(&key(1), TTL).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(crashed.claim(&key(1), TTL).await.unwrap(), Claim::Done);
+    let mut raw = server.raw();
+    let pttl: i64 = redis::cmd("PTTL")
+        .arg(crashed.redis_key(&key(1)))
+        .query(&mut raw)
+        .unwrap();
+    assert!(pttl > 50_000, "done state keeps the TTL, got {pttl} ms");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
