@@ -3,7 +3,12 @@
 //! come from divan's counting allocator.
 //!
 //! Run: `cargo bench -p imhook-bench --bench core`
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
 
 use divan::{AllocProfiler, Bencher, black_box};
 use imhook_bench::*;
