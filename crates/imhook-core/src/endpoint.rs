@@ -39,7 +39,7 @@ pub trait Endpoint: Send + Sync + 'static {
 
 /// Verification without a handler, for framework extractors: authenticates and
 /// decodes a request and hands the result to the application's own code, which
-/// answers with [`Verified::reply`]-style methods of the verified type.
+/// answers with the reply methods of the verified type.
 #[async_trait]
 pub trait Verify: Send + Sync + 'static {
     /// What a successful verification yields (e.g. the context and typed event).

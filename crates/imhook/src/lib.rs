@@ -3,8 +3,8 @@
 //! handler.
 //!
 //! This facade re-exports [`imhook_core`]; the framework adapters are enabled with the
-//! features `axum`, `actix` and `warp` and appear as [`axum`](crate::axum),
-//! [`actix`](crate::actix) and [`warp`](crate::warp).
+//! features `axum`, `actix` and `warp` and appear as the modules `axum`,
+//! `actix` and `warp`.
 #![forbid(unsafe_code)]
 
 pub use imhook_core::*;

@@ -57,7 +57,7 @@ macro_rules! wire_enum {
 pub(crate) use wire_enum;
 
 wire_enum! {
-    /// Group type (`Type`), tencent.md §4.4 (https://intl.cloud.tencent.com/document/product/1047/33529).
+    /// Group type (`Type`), tencent.md §4.4 (<https://intl.cloud.tencent.com/document/product/1047/33529>).
     GroupType {
         /// `Private` (the product calls it "Work group").
         Private = "Private",

@@ -1,5 +1,5 @@
 //! Message bodies: `MsgBody` and its elements (tencent.md §4.5,
-//! https://intl.cloud.tencent.com/document/product/1047/33527).
+//! <https://intl.cloud.tencent.com/document/product/1047/33527>).
 //!
 //! Known element types are typed; any other `MsgType` (e.g. `TIMRelayElem`, or a type
 //! added later), or a known element whose content does not decode, is kept as
