@@ -37,7 +37,9 @@ impl tencent::CallbackHandler for TencentRecorder {
         _ctx: &tencent::Context,
         event: TencentEvent,
     ) -> Result<tencent::Reply, BoxError> {
-        self.0.write(&event.record())?;
+        if self.0.is_enabled() {
+            self.0.write(&event.record())?;
+        }
         Ok(event.default_reply())
     }
 }
@@ -52,7 +54,9 @@ impl agora::CallbackHandler for AgoraRecorder {
         _ctx: &agora::Context,
         event: agora::AgoraEvent,
     ) -> Result<(), BoxError> {
-        self.0.write(&event.record())?;
+        if self.0.is_enabled() {
+            self.0.write(&event.record())?;
+        }
         Ok(())
     }
 
@@ -61,7 +65,9 @@ impl agora::CallbackHandler for AgoraRecorder {
         _ctx: &agora::Context,
         event: PreSendEvent,
     ) -> Result<PreSendDecision, BoxError> {
-        self.0.write(&event.record())?;
+        if self.0.is_enabled() {
+            self.0.write(&event.record())?;
+        }
         Ok(PreSendDecision::Allow)
     }
 }

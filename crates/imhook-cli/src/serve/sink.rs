@@ -32,6 +32,12 @@ impl Sink {
     }
 
     /// Writes `record` as one line and flushes it.
+    /// `false` for `--events none`: callers skip building the record at all.
+    pub fn is_enabled(&self) -> bool {
+        !matches!(self, Self::Null)
+    }
+
+    /// Writes one record line and flushes it.
     pub fn write(&self, record: &EventRecord) -> io::Result<()> {
         let mut line = record.to_line();
         line.push('\n');

@@ -100,16 +100,25 @@ pub enum OptPlatform {
 impl OptPlatform {
     /// Parses case-insensitively; unknown values become [`OptPlatform::Other`].
     pub fn parse(s: &str) -> Self {
-        match s.to_ascii_lowercase().as_str() {
-            "restapi" => Self::RestApi,
-            "web" => Self::Web,
-            "android" => Self::Android,
-            "ios" => Self::Ios,
-            "windows" => Self::Windows,
-            "mac" | "macos" => Self::MacOs,
-            "ipad" => Self::IPad,
-            "unknown" => Self::Unknown,
-            _ => Self::Other(s.to_owned()),
+        let is = |n: &str| s.eq_ignore_ascii_case(n);
+        if is("restapi") {
+            Self::RestApi
+        } else if is("web") {
+            Self::Web
+        } else if is("android") {
+            Self::Android
+        } else if is("ios") {
+            Self::Ios
+        } else if is("windows") {
+            Self::Windows
+        } else if is("mac") || is("macos") {
+            Self::MacOs
+        } else if is("ipad") {
+            Self::IPad
+        } else if is("unknown") {
+            Self::Unknown
+        } else {
+            Self::Other(s.to_owned())
         }
     }
 

@@ -194,7 +194,12 @@ impl TencentConfig {
             tracing::warn!(provider = "tencent", "rejected: body is not UTF-8");
             bad_request()
         })?;
-        let body_command = body_command(body);
+        // The body's copy of the command matters only when the query lacks it; otherwise
+        // a cheap scan finds it for the mismatch warning without a second full parse.
+        let body_command = match &query.command {
+            Some(_) => quick_body_command(body),
+            None => body_command(body),
+        };
         let command: String = match (query.command, body_command) {
             (Some(q), Some(b)) => {
                 if q != b.as_ref() {
@@ -230,6 +235,26 @@ impl TencentConfig {
         };
         Ok(TencentCallback { ctx, event })
     }
+}
+
+/// A fast look for `"CallbackCommand":"<plain string>"` in the raw text, used only to
+/// warn when the body disagrees with the query (the query wins). Falls back to the
+/// full read when the value is not a plain string.
+fn quick_body_command(body: &str) -> Option<Cow<'_, str>> {
+    const KEY: &str = "\"CallbackCommand\"";
+    let at = body.find(KEY)?;
+    if body.get(..at)?.ends_with('\\') {
+        return body_command(body);
+    }
+    let rest = body.get(at + KEY.len()..)?.trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let end = rest.find('"')?;
+    let value = rest.get(..end)?;
+    if value.contains('\\') {
+        return body_command(body);
+    }
+    Some(Cow::Borrowed(value))
 }
 
 /// The top-level `CallbackCommand` of a body, read without decoding the rest.

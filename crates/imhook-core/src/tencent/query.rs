@@ -59,15 +59,19 @@ impl CallbackQuery {
     pub fn parse(query: &str) -> Result<Self, QueryError> {
         let mut q = Self::default();
         for (name, value) in form_urlencoded::parse(query.as_bytes()) {
-            let lname = name.to_ascii_lowercase();
-            match lname.as_str() {
-                "sdkappid" => set(&mut q.sdk_app_id, value, "SdkAppid", true)?,
-                "callbackcommand" => set(&mut q.command, value, "CallbackCommand", true)?,
-                "sign" => set(&mut q.sign, value, "Sign", true)?,
-                "requesttime" => set(&mut q.request_time, value, "RequestTime", true)?,
-                "clientip" => set(&mut q.client_ip, value, "ClientIP", false)?,
-                "optplatform" => set(&mut q.opt_platform, value, "OptPlatform", false)?,
-                _ => {}
+            let is = |n: &str| name.eq_ignore_ascii_case(n);
+            if is("sdkappid") {
+                set(&mut q.sdk_app_id, value, "SdkAppid", true)?;
+            } else if is("callbackcommand") {
+                set(&mut q.command, value, "CallbackCommand", true)?;
+            } else if is("sign") {
+                set(&mut q.sign, value, "Sign", true)?;
+            } else if is("requesttime") {
+                set(&mut q.request_time, value, "RequestTime", true)?;
+            } else if is("clientip") {
+                set(&mut q.client_ip, value, "ClientIP", false)?;
+            } else if is("optplatform") {
+                set(&mut q.opt_platform, value, "OptPlatform", false)?;
             }
         }
         Ok(q)

@@ -1,0 +1,251 @@
+//! Micro-benchmarks of the core: authentication, typed decoding against plain serde
+//! structs, reply serialisation and whole endpoints without HTTP. Allocation counts
+//! come from divan's counting allocator.
+//!
+//! Run: `cargo bench -p imhook-bench --bench core`
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    missing_docs
+)]
+
+use divan::{AllocProfiler, Bencher, black_box};
+use imhook_bench::*;
+use imhook_core::agora::{AgoraConfig, AgoraEndpoint, AgoraEvent, Envelope, events::PreSendEvent};
+use imhook_core::tencent::{
+    Reply, TencentAuth, TencentConfig, TencentEndpoint, TencentEvent,
+    decision::GroupSendMsgDecision,
+};
+use imhook_core::{Endpoint, Inbound, Secret};
+use std::sync::Arc;
+
+#[global_allocator]
+static ALLOC: AllocProfiler = AllocProfiler::system();
+
+fn main() {
+    divan::main();
+}
+
+fn tokens(n: usize) -> TencentAuth {
+    (0..n).fold(TencentAuth::new(1_400_000_001).window(None), |a, i| {
+        a.token(
+            Secret::new(if i == n - 1 {
+                "xxxxyyyy".to_owned()
+            } else {
+                format!("token-{i}")
+            })
+            .unwrap(),
+        )
+    })
+}
+
+#[divan::bench(args = [1, 4])]
+fn auth_tencent_sha256(bencher: Bencher, n: usize) {
+    let auth = tokens(n);
+    let sign = imhook_core::tencent::auth::sign(&Secret::new("xxxxyyyy").unwrap(), "1669872112");
+    bencher.bench(|| {
+        auth.verify(
+            black_box(Some("1400000001")),
+            black_box(Some(sign.as_str())),
+            black_box(Some("1669872112")),
+        )
+        .unwrap()
+    });
+}
+
+#[divan::bench(args = [1, 4])]
+fn auth_agora_md5(bencher: Bencher, n: usize) {
+    let auth = (0..n).fold(imhook_core::agora::AgoraAuth::new(), |a, i| {
+        a.secret(
+            Secret::new(if i == n - 1 {
+                "imhook-fixture-secret".to_owned()
+            } else {
+                format!("secret-{i}")
+            })
+            .unwrap(),
+        )
+    });
+    let body = fixture("agora/group_op_event.SHARE_FILE.ADD.json");
+    let env = Envelope::parse(&body).unwrap();
+    bencher.bench(|| {
+        auth.verify(black_box(&env), "group_op_event/SHARE_FILE/ADD")
+            .unwrap()
+    });
+}
+
+mod decode_tencent {
+    use super::*;
+
+    #[divan::bench]
+    fn after_create_group_typed(b: Bencher) {
+        let body = fixture("tencent/Group.CallbackAfterCreateGroup.json");
+        b.bench(|| {
+            TencentEvent::decode("Group.CallbackAfterCreateGroup", black_box(&body)).unwrap()
+        });
+    }
+
+    #[divan::bench]
+    fn after_create_group_plain(b: Bencher) {
+        let body = fixture("tencent/Group.CallbackAfterCreateGroup.json");
+        b.bench(|| {
+            serde_json::from_slice::<PlainAfterCreateGroup>(black_box(body.as_bytes())).unwrap()
+        });
+    }
+
+    #[divan::bench]
+    fn before_send_msg_3_elements_typed(b: Bencher) {
+        let body = before_send_3();
+        b.bench(|| TencentEvent::decode("Group.CallbackBeforeSendMsg", black_box(&body)).unwrap());
+    }
+
+    #[divan::bench]
+    fn before_send_msg_3_elements_plain(b: Bencher) {
+        let body = before_send_3();
+        b.bench(|| serde_json::from_slice::<PlainSendMsg>(black_box(body.as_bytes())).unwrap());
+    }
+
+    #[divan::bench]
+    fn message_60k_typed(b: Bencher) {
+        let body = c2c_60k();
+        b.bench(|| TencentEvent::decode("C2C.CallbackBeforeSendMsg", black_box(&body)).unwrap());
+    }
+
+    #[divan::bench]
+    fn message_60k_plain(b: Bencher) {
+        let body = c2c_60k();
+        b.bench(|| serde_json::from_slice::<PlainSendMsg>(black_box(body.as_bytes())).unwrap());
+    }
+}
+
+mod decode_agora {
+    use super::*;
+
+    fn typed(file: &str) -> impl FnMut() -> AgoraEvent {
+        let body = fixture(file);
+        move || {
+            let kind = Envelope::parse(black_box(&body)).unwrap().kind();
+            AgoraEvent::decode(&kind, &body)
+        }
+    }
+
+    #[divan::bench]
+    fn group_op_share_file_typed(b: Bencher) {
+        b.bench_local(typed("agora/group_op_event.SHARE_FILE.ADD.json"));
+    }
+
+    #[divan::bench]
+    fn group_op_share_file_plain(b: Bencher) {
+        let body = fixture("agora/group_op_event.SHARE_FILE.ADD.json");
+        b.bench(|| serde_json::from_slice::<PlainGroupOp>(black_box(body.as_bytes())).unwrap());
+    }
+
+    #[divan::bench]
+    fn message_groupchat_typed(b: Bencher) {
+        b.bench_local(typed("agora/message.groupchat.json"));
+    }
+
+    #[divan::bench]
+    fn message_groupchat_plain(b: Bencher) {
+        let body = fixture("agora/message.groupchat.json");
+        b.bench(|| serde_json::from_slice::<PlainMessage>(black_box(body.as_bytes())).unwrap());
+    }
+
+    #[divan::bench]
+    fn pre_send_typed(b: Bencher) {
+        let body = fixture("agora/pre_send.json");
+        b.bench(|| PreSendEvent::decode(black_box(&body)).unwrap());
+    }
+
+    #[divan::bench]
+    fn pre_send_plain(b: Bencher) {
+        let body = fixture("agora/pre_send.json");
+        b.bench(|| serde_json::from_slice::<PlainMessage>(black_box(body.as_bytes())).unwrap());
+    }
+}
+
+mod reply {
+    use super::*;
+
+    #[divan::bench]
+    fn tencent_ok_ack() -> String {
+        black_box(Reply::ok()).to_json()
+    }
+
+    #[divan::bench]
+    fn tencent_modify_decision() -> String {
+        let d = GroupSendMsgDecision::modify_body(vec![
+            imhook_core::tencent::events::MsgElement::text("red packet"),
+        ]);
+        Reply::from(black_box(d)).to_json()
+    }
+
+    #[divan::bench]
+    fn agora_pre_send_block() -> String {
+        black_box(imhook_core::agora::PreSendDecision::block("HX:10001")).to_json()
+    }
+}
+
+mod endpoint {
+    use super::*;
+
+    struct Noop;
+    impl imhook_core::tencent::CallbackHandler for Noop {}
+    impl imhook_core::agora::CallbackHandler for Noop {}
+
+    fn rt() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    #[divan::bench]
+    fn tencent_after_create_group_signed(b: Bencher) {
+        let rt = rt();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            .to_string();
+        let sign = imhook_core::tencent::auth::sign(&Secret::new("xxxxyyyy").unwrap(), &now);
+        let query = format!(
+            "SdkAppid=1400000001&CallbackCommand=Group.CallbackAfterCreateGroup&contenttype=json&ClientIP=1.2.3.4&OptPlatform=RESTAPI&Sign={sign}&RequestTime={now}"
+        );
+        let body = bytes::Bytes::from(fixture("tencent/Group.CallbackAfterCreateGroup.json"));
+        let ep = TencentEndpoint::new(
+            TencentConfig::new(1_400_000_001).token(Secret::new("xxxxyyyy").unwrap()),
+            Arc::new(Noop),
+        );
+        b.bench_local(|| rt.block_on(ep.handle(Inbound::post(&query, body.clone()))));
+    }
+
+    #[divan::bench]
+    fn agora_group_op_signed_distinct(b: Bencher) {
+        let rt = rt();
+        let secret = Secret::new("imhook-fixture-secret").unwrap();
+        let ep =
+            AgoraEndpoint::post_send(AgoraConfig::new().secret(secret.clone()), Arc::new(Noop))
+                .unwrap();
+        let template: serde_json::Value =
+            serde_json::from_str(&fixture("agora/group_op_event.SHARE_FILE.ADD.json")).unwrap();
+        let bodies: Vec<bytes::Bytes> = (0..50_000)
+            .map(|i| {
+                let mut v = template.clone();
+                let id = format!("demo-org#demo-app_{i}");
+                v["security"] = serde_json::json!(imhook_core::agora::auth::security(
+                    &id,
+                    &secret,
+                    "1729499506255"
+                ));
+                v["callId"] = serde_json::json!(id);
+                bytes::Bytes::from(v.to_string())
+            })
+            .collect();
+        let mut i = 0usize;
+        b.bench_local(|| {
+            i = (i + 1) % bodies.len();
+            rt.block_on(ep.handle(Inbound::post("", bodies[i].clone())))
+        });
+    }
+}
