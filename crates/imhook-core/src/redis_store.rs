@@ -1,5 +1,6 @@
 //! A Redis-backed [`IdempotencyStore`], so that several instances behind a load
-//! balancer de-duplicate callbacks together (feature `redis`).
+//! balancer de-duplicate callbacks together (feature `redis`, which needs Rust 1.88
+//! because of the `redis` crate; the rest of the library builds with 1.85).
 //!
 //! ```no_run
 //! use std::sync::Arc;

@@ -674,3 +674,23 @@ async fn redis_stopped_mid_run_then_recovers() {
     assert_eq!(post(&process, signed("back-2")).await, 200);
     assert_eq!(process_handler.calls(), 7);
 }
+
+#[tokio::test]
+async fn the_url_password_never_appears_in_debug_output_or_errors() {
+    let port = free_port(); // nothing listens there
+    let url = format!("redis://user:hunter2-secret@127.0.0.1:{port}/");
+    let store = RedisStore::lazy(&url).unwrap();
+    assert!(!format!("{store:?}").contains("hunter2"));
+    let err = store.claim(&key(1), TTL).await.unwrap_err();
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+    let err = RedisStore::connect(&url).await.unwrap_err();
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+    for bad in [
+        "redis://user:hunter2-secret@[::1",
+        "http://user:hunter2-secret@host/",
+        "hunter2-secret",
+    ] {
+        let err = RedisStore::lazy(bad).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{bad}: {err}");
+    }
+}
