@@ -202,12 +202,12 @@ impl TencentConfig {
         };
         let command: String = match (query.command, body_command) {
             (Some(q), Some(b)) => {
-                if q != b.as_ref() {
+                if q != b {
                     tracing::warn!(provider = "tencent", query = %q, body = %b, "CallbackCommand differs between query and body; using the query's");
                 }
-                q
+                q.into_owned()
             }
-            (Some(q), None) => q,
+            (Some(q), None) => q.into_owned(),
             (None, Some(b)) => b.into_owned(),
             (None, None) => {
                 tracing::warn!(
@@ -224,7 +224,7 @@ impl TencentConfig {
         let ctx = Context {
             sdk_app_id: verified.sdk_app_id,
             command,
-            client_ip: query.client_ip,
+            client_ip: query.client_ip.map(Cow::into_owned),
             opt_platform: query.opt_platform.as_deref().map(OptPlatform::parse),
             request_time: verified.request_time,
             signed: verified.token_index.is_some(),
@@ -242,7 +242,7 @@ impl TencentConfig {
 /// full read when the value is not a plain string.
 fn quick_body_command(body: &str) -> Option<Cow<'_, str>> {
     const KEY: &str = "\"CallbackCommand\"";
-    let at = body.find(KEY)?;
+    let at = memchr::memmem::find(body.as_bytes(), KEY.as_bytes())?;
     if body.get(..at)?.ends_with('\\') {
         return body_command(body);
     }
@@ -306,6 +306,10 @@ pub struct TencentCallback {
 impl TencentCallback {
     /// The HTTP reply carrying `reply`.
     pub fn respond(reply: &Reply) -> Outbound {
+        if reply.is_ok_ack() {
+            // Served from a static buffer: no serialisation, no allocation.
+            return Outbound::json(200, Reply::OK_JSON);
+        }
         Outbound::json(200, reply.to_json())
     }
 

@@ -31,6 +31,9 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// The OK ack as JSON, the reply of almost every callback.
+    pub const OK_JSON: &'static str = r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#;
+
     /// `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}`.
     pub fn ok() -> Self {
         Self::with_code(0, "")
@@ -62,10 +65,20 @@ impl Reply {
         self
     }
 
+    /// `true` for exactly the OK ack ([`Reply::OK_JSON`]).
+    pub fn is_ok_ack(&self) -> bool {
+        self.status == ActionStatus::Ok
+            && self.code == 0
+            && self.info.is_empty()
+            && self.extras.is_empty()
+    }
+
     /// Serialises the reply to compact JSON.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self)
-            .unwrap_or_else(|_| r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#.to_owned())
+        if self.is_ok_ack() {
+            return Self::OK_JSON.to_owned();
+        }
+        serde_json::to_string(self).unwrap_or_else(|_| Self::OK_JSON.to_owned())
     }
 }
 
