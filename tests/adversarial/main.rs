@@ -691,3 +691,65 @@ async fn through_actix() {
 async fn through_warp() {
     run(servers::warp().await).await;
 }
+
+/// A 413 or 408 sent before the body was read tells a keep-alive client to close the
+/// connection, so that it never reuses one whose request stream is out of step.
+async fn early_replies_close_the_connection(target: Target) {
+    let addr = target.addr().unwrap();
+    let query = tq_raw(
+        &APP.to_string(),
+        &sign(TOKEN, &now().to_string()),
+        &now().to_string(),
+    );
+    for (mode, status) in [
+        (BodyMode::Announce(10 << 20), 413),
+        (BodyMode::Chunked(32 * 1024), 413),
+        (BodyMode::Stall(100), 408),
+    ] {
+        let body = match mode {
+            BodyMode::Chunked(_) => vec![b' '; 200 * 1024],
+            _ => b"{".to_vec(),
+        };
+        let req = Request {
+            method: "POST",
+            route: "/tencent",
+            query: query.clone(),
+            body,
+            mode: mode.clone(),
+        };
+        let resp = client::send_keep_alive(addr, &req).await.unwrap();
+        assert_eq!(resp.status, status, "{}: {mode:?}", target.name);
+        assert!(
+            resp.head.contains("connection: close"),
+            "{}: {mode:?} reply lacks Connection: close: {}",
+            target.name,
+            resp.head
+        );
+    }
+    // An ordinary reply keeps the connection open.
+    let ok = Request {
+        method: "POST",
+        route: "/tencent",
+        query,
+        body: after("@TGS#keep").into_bytes(),
+        mode: BodyMode::Length,
+    };
+    let resp = client::send_keep_alive(addr, &ok).await.unwrap();
+    assert_eq!(resp.status, 200, "{}", target.name);
+    assert!(!resp.head.contains("connection: close"), "{}", target.name);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn early_replies_close_the_connection_axum() {
+    early_replies_close_the_connection(servers::axum().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn early_replies_close_the_connection_actix() {
+    early_replies_close_the_connection(servers::actix().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn early_replies_close_the_connection_warp() {
+    early_replies_close_the_connection(servers::warp().await).await;
+}

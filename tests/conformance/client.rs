@@ -33,6 +33,8 @@ pub struct Request {
 #[allow(dead_code)] // content_type is read by the conformance suite only
 pub struct Response {
     pub status: u16,
+    /// The response head, lower-cased.
+    pub head: String,
     pub content_type: Option<String>,
     pub body: Vec<u8>,
 }
@@ -61,6 +63,16 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 }
 
 pub async fn send(addr: SocketAddr, req: &Request) -> Result<Response, String> {
+    send_with(addr, req, false).await
+}
+
+/// Like [`send`], without asking the server to close the connection (`keep_alive`).
+#[allow(dead_code)] // used by the adversarial suite only
+pub async fn send_keep_alive(addr: SocketAddr, req: &Request) -> Result<Response, String> {
+    send_with(addr, req, true).await
+}
+
+async fn send_with(addr: SocketAddr, req: &Request, keep_alive: bool) -> Result<Response, String> {
     let mut stream = tokio::net::TcpStream::connect(addr)
         .await
         .map_err(|e| e.to_string())?;
@@ -70,8 +82,9 @@ pub async fn send(addr: SocketAddr, req: &Request) -> Result<Response, String> {
         format!("{}?{}", req.route, req.query)
     };
     let mut head = format!(
-        "{} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\n",
-        req.method
+        "{} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: {}\r\nContent-Type: application/json\r\n",
+        req.method,
+        if keep_alive { "keep-alive" } else { "close" }
     );
     match req.mode {
         BodyMode::Length => head.push_str(&format!("Content-Length: {}\r\n\r\n", req.body.len())),
@@ -160,6 +173,7 @@ pub async fn send(addr: SocketAddr, req: &Request) -> Result<Response, String> {
     }
     Ok(Response {
         status,
+        head: lower.clone(),
         content_type,
         body,
     })

@@ -65,6 +65,15 @@ fn endpoints(recorder: &Arc<Recorder>) -> Endpoints {
 }
 
 impl Target {
+    /// The server's address, for targets reached over HTTP.
+    #[allow(dead_code)] // used by the adversarial suite only
+    pub fn addr(&self) -> Option<SocketAddr> {
+        match &self.via {
+            Via::Http(addr) => Some(*addr),
+            Via::Core(_) => None,
+        }
+    }
+
     pub fn calls(&self) -> usize {
         self.recorder.calls.load(Ordering::SeqCst)
     }
@@ -116,6 +125,7 @@ impl Target {
                 .await;
                 Ok(Response {
                     status: out.status,
+                    head: String::new(),
                     content_type: out.content_type.map(str::to_owned),
                     body: out.body.to_vec(),
                 })

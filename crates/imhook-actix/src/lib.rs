@@ -61,6 +61,9 @@ pub fn response(out: Outbound) -> HttpResponse {
     if let Some(allow) = out.allow {
         resp.insert_header((header::ALLOW, allow));
     }
+    if out.closes_connection() {
+        resp.force_close();
+    }
     resp.body(out.body)
 }
 

@@ -55,6 +55,7 @@ pub struct Reply(pub Outbound);
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
         let out = self.0;
+        let close = out.closes_connection();
         let mut resp = Response::new(Body::from(out.body));
         *resp.status_mut() =
             StatusCode::from_u16(out.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -65,6 +66,10 @@ impl IntoResponse for Reply {
         if let Some(allow) = out.allow {
             resp.headers_mut()
                 .insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        if close {
+            resp.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
         }
         resp
     }

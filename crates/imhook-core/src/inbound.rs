@@ -124,6 +124,19 @@ impl Outbound {
         Self::text(413, "payload too large")
     }
 
+    /// `true` when the connection should be closed after this reply: a `408` or `413`
+    /// may be sent while part of the request body is still unread, so the peer must not
+    /// reuse the connection. The adapters send `Connection: close` with these.
+    ///
+    /// ```
+    /// use imhook_core::Outbound;
+    /// assert!(Outbound::payload_too_large().closes_connection());
+    /// assert!(!Outbound::json(200, "{}").closes_connection());
+    /// ```
+    pub fn closes_connection(&self) -> bool {
+        matches!(self.status, 408 | 413)
+    }
+
     /// The body as UTF-8 text (lossy), for tests and logs.
     pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.body)

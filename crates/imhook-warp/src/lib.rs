@@ -40,6 +40,7 @@ impl HeaderLookup for Headers<'_> {
 
 /// An [`Outbound`] as a warp response.
 pub fn response(out: Outbound) -> warp::reply::Response {
+    let close = out.closes_connection();
     let mut resp = warp::reply::Response::new(out.body.into());
     *resp.status_mut() =
         StatusCode::from_u16(out.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -50,6 +51,10 @@ pub fn response(out: Outbound) -> warp::reply::Response {
     if let Some(allow) = out.allow {
         resp.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static(allow));
+    }
+    if close {
+        resp.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     resp
 }
