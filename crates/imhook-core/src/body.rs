@@ -3,6 +3,8 @@
 
 use bytes::{Buf, Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
+use std::future::Future;
+use std::task::Poll;
 use std::time::Duration;
 
 use crate::inbound::Outbound;
@@ -86,10 +88,17 @@ where
             None => buf.freeze(),
         })
     };
-    match timeout {
-        Some(t) => tokio::time::timeout(t, read)
-            .await
-            .unwrap_or(Err(BodyError::Timeout)),
-        None => read.await,
+    let Some(t) = timeout else {
+        return read.await;
+    };
+    let started = tokio::time::Instant::now();
+    let mut read = std::pin::pin!(read);
+    // A body already buffered by the framework is read on the first poll: no timer.
+    if let Poll::Ready(done) = std::future::poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await
+    {
+        return done;
     }
+    tokio::time::timeout_at(started + t, read)
+        .await
+        .unwrap_or(Err(BodyError::Timeout))
 }

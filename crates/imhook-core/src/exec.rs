@@ -4,6 +4,7 @@ use crate::BoxError;
 use futures_util::FutureExt;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::task::Poll;
 use std::time::Duration;
 
 /// Why a handler did not produce a result.
@@ -39,8 +40,15 @@ pub async fn run_guarded<T, F>(deadline: Duration, fut: F) -> Result<T, HandlerF
 where
     F: Future<Output = Result<T, BoxError>>,
 {
-    let guarded = AssertUnwindSafe(fut).catch_unwind();
-    match tokio::time::timeout(deadline, guarded).await {
+    let started = tokio::time::Instant::now();
+    let mut guarded = std::pin::pin!(AssertUnwindSafe(fut).catch_unwind());
+    // Most handlers finish on their first poll; they need no timer at all.
+    let first = std::future::poll_fn(|cx| Poll::Ready(guarded.as_mut().poll(cx))).await;
+    let outcome = match first {
+        Poll::Ready(done) => Ok(done),
+        Poll::Pending => tokio::time::timeout_at(started + deadline, guarded).await,
+    };
+    match outcome {
         Err(_) => Err(HandlerFailure::Deadline(deadline)),
         Ok(Err(panic)) => Err(HandlerFailure::Panic(panic_message(panic.as_ref()))),
         Ok(Ok(Err(e))) => Err(HandlerFailure::Error(e)),

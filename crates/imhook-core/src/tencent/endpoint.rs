@@ -242,7 +242,9 @@ impl TencentConfig {
 /// full read when the value is not a plain string.
 fn quick_body_command(body: &str) -> Option<Cow<'_, str>> {
     const KEY: &str = "\"CallbackCommand\"";
-    let at = memchr::memmem::find(body.as_bytes(), KEY.as_bytes())?;
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(KEY));
+    let at = FINDER.find(body.as_bytes())?;
     if body.get(..at)?.ends_with('\\') {
         return body_command(body);
     }

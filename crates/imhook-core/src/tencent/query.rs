@@ -99,20 +99,45 @@ pub fn decode_component(raw: &str) -> Cow<'_, str> {
     }
 }
 
-/// The `name=value` pairs of a query, in order, undecoded: empty pairs are skipped and a
-/// pair without `=` has an empty value.
-fn pairs(query: &str) -> impl Iterator<Item = (&str, &str)> {
-    query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| p.split_once('=').unwrap_or((p, "")))
+/// One `name=value` pair of a query, undecoded, with whether each half needs decoding.
+struct Pair<'a> {
+    name: &'a str,
+    name_escaped: bool,
+    value: &'a str,
+    value_escaped: bool,
 }
 
-/// Compares a raw (undecoded) parameter name with a lower-case ASCII name, ignoring case.
-fn name_is(raw: &str, decoded: &Option<Cow<'_, str>>, lower: &str) -> bool {
-    match decoded {
-        Some(d) => d.eq_ignore_ascii_case(lower),
-        None => raw.eq_ignore_ascii_case(lower),
+/// The pairs of a query, in order: empty pairs are skipped and a pair without `=` has
+/// an empty value. The separators are found with SIMD searches (`memchr`).
+fn pairs(query: &str) -> impl Iterator<Item = Pair<'_>> {
+    // One search over the whole query tells whether anything needs decoding at all.
+    let any_escape = memchr::memchr2(b'%', b'+', query.as_bytes()).is_some();
+    let escaped = move |s: &str| any_escape && memchr::memchr2(b'%', b'+', s.as_bytes()).is_some();
+    query.split('&').filter(|p| !p.is_empty()).map(move |pair| {
+        let (name, value) = match memchr::memchr(b'=', pair.as_bytes()) {
+            // `at` is the position of an ASCII byte, so both halves are on character
+            // boundaries; `get` keeps this free of panics regardless.
+            Some(at) => (
+                pair.get(..at).unwrap_or(""),
+                pair.get(at + 1..).unwrap_or(""),
+            ),
+            None => (pair, ""),
+        };
+        Pair {
+            name,
+            name_escaped: escaped(name),
+            value,
+            value_escaped: escaped(value),
+        }
+    })
+}
+
+/// Form-decodes a component the scan found escapes in; borrows it otherwise.
+fn decode_if(raw: &str, escaped: bool) -> Cow<'_, str> {
+    if escaped {
+        decode_component(raw)
+    } else {
+        Cow::Borrowed(raw)
     }
 }
 
@@ -131,28 +156,32 @@ impl<'a> CallbackQuery<'a> {
     /// ```
     pub fn parse(query: &'a str) -> Result<Self, QueryError> {
         let mut q = Self::default();
-        for (raw_name, raw_value) in pairs(query) {
+        for pair in pairs(query) {
             // Names are decoded only when they carry escapes (rare); values only when
             // the parameter is one of ours.
-            let name = raw_name
-                .contains(['%', '+'])
-                .then(|| decode_component(raw_name));
-            let (slot, label, strict) = if name_is(raw_name, &name, "sdkappid") {
+            let name = decode_if(pair.name, pair.name_escaped);
+            let is = |n: &str| name.eq_ignore_ascii_case(n);
+            let (slot, label, strict) = if is("sdkappid") {
                 (&mut q.sdk_app_id, "SdkAppid", true)
-            } else if name_is(raw_name, &name, "callbackcommand") {
+            } else if is("callbackcommand") {
                 (&mut q.command, "CallbackCommand", true)
-            } else if name_is(raw_name, &name, "sign") {
+            } else if is("sign") {
                 (&mut q.sign, "Sign", true)
-            } else if name_is(raw_name, &name, "requesttime") {
+            } else if is("requesttime") {
                 (&mut q.request_time, "RequestTime", true)
-            } else if name_is(raw_name, &name, "clientip") {
+            } else if is("clientip") {
                 (&mut q.client_ip, "ClientIP", false)
-            } else if name_is(raw_name, &name, "optplatform") {
+            } else if is("optplatform") {
                 (&mut q.opt_platform, "OptPlatform", false)
             } else {
                 continue;
             };
-            set(slot, decode_component(raw_value), label, strict)?;
+            set(
+                slot,
+                decode_if(pair.value, pair.value_escaped),
+                label,
+                strict,
+            )?;
         }
         Ok(q)
     }
@@ -172,10 +201,10 @@ mod tests {
 
     fn ours(query: &str) -> Vec<(String, String)> {
         pairs(query)
-            .map(|(n, v)| {
+            .map(|p| {
                 (
-                    decode_component(n).into_owned(),
-                    decode_component(v).into_owned(),
+                    decode_if(p.name, p.name_escaped).into_owned(),
+                    decode_if(p.value, p.value_escaped).into_owned(),
                 )
             })
             .collect()

@@ -172,12 +172,13 @@ fn classify(payload: Option<&serde_json::Value>) -> PreSendPayload {
             ext: p.get("ext").cloned(),
             bodies: bodies
                 .iter()
-                .filter_map(|b| serde_json::from_value(b.clone()).ok())
+                .filter_map(|b| MessageBody::deserialize(b).ok())
                 .collect(),
         };
     }
     if p.get("type").is_some_and(|t| t.is_string()) {
-        if let Ok(body) = serde_json::from_value(p.clone()) {
+        // Decoded from the borrowed tree: no copy of the payload.
+        if let Ok(body) = MessageBody::deserialize(p) {
             return PreSendPayload::Flat(Box::new(body));
         }
     }
