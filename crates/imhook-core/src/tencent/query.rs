@@ -1,7 +1,7 @@
 //! Parsing the callback query string (tencent.md §1.3).
 //!
-//! The query is read in one pass without allocating: values borrow from the raw query
-//! and are percent-decoded (and `+` turned into a space, as
+//! The query is read without allocating: values borrow from the raw query and are
+//! percent-decoded (and `+` turned into a space, as
 //! `application/x-www-form-urlencoded` wants) only when they contain `%` or `+`.
 
 use std::borrow::Cow;
