@@ -169,7 +169,7 @@ pub fn set_member(text: &str, key: &str, value: &str) -> Result<String, Error> {
 pub fn random_hex(bytes: usize) -> Result<String, Error> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| Error::msg(format!("no randomness available: {e}")))?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(imhook_core::wire::to_hex(&buf))
 }
 
 /// A random u64.

@@ -50,7 +50,7 @@ impl IdempotencyKey {
 
     /// Lower-case hex of the key (32 characters).
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        crate::wire::to_hex(&self.0)
     }
 }
 

@@ -318,6 +318,49 @@ pub fn looks_like_object(body: &[u8]) -> bool {
 /// Maximum JSON nesting accepted before any decode (serde_json itself stops at 128).
 pub const MAX_DEPTH: usize = 128;
 
+/// The value of one ASCII hex digit (either case).
+pub fn hex_digit(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Exactly `2 * N` hex digits (either case) as `N` bytes; `None` for any other input.
+///
+/// ```
+/// use imhook_core::wire::{decode_hex, to_hex};
+/// assert_eq!(decode_hex::<2>("0aFf"), Some([0x0a, 0xff]));
+/// assert_eq!(decode_hex::<2>("0aF"), None);
+/// assert_eq!(to_hex(&[0x0a, 0xff]), "0aff");
+/// ```
+pub fn decode_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    let b = s.as_bytes();
+    if b.len() != 2 * N {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
+        let hi = hex_digit(*pair.first()?)?;
+        let lo = hex_digit(*pair.get(1)?)?;
+        *o = (hi << 4) | lo;
+    }
+    Some(out)
+}
+
+/// Lower-case hex of `bytes`.
+pub fn to_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        // Writing to a String cannot fail.
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

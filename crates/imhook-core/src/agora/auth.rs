@@ -109,10 +109,7 @@ impl Default for AgoraAuth {
 /// );
 /// ```
 pub fn security(call_id: &str, secret: &Secret, timestamp: &str) -> String {
-    digest(call_id, secret, timestamp)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::wire::to_hex(&digest(call_id, secret, timestamp))
 }
 
 fn digest(call_id: &str, secret: &Secret, timestamp: &str) -> [u8; 16] {
@@ -121,20 +118,6 @@ fn digest(call_id: &str, secret: &Secret, timestamp: &str) -> [u8; 16] {
     h.update(secret.expose().as_bytes());
     h.update(timestamp.as_bytes());
     h.finalize().into()
-}
-
-fn decode_hex16(s: &str) -> Option<[u8; 16]> {
-    let b = s.as_bytes();
-    if b.len() != 32 {
-        return None;
-    }
-    let mut out = [0u8; 16];
-    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
-        let hi = char::from(*pair.first()?).to_digit(16)?;
-        let lo = char::from(*pair.get(1)?).to_digit(16)?;
-        *o = u8::try_from((hi << 4) | lo).ok()?;
-    }
-    Some(out)
 }
 
 impl AgoraAuth {
@@ -213,7 +196,7 @@ impl AgoraAuth {
         else {
             return Err(AuthError::Invalid);
         };
-        let received = decode_hex16(&sec);
+        let received = crate::wire::decode_hex::<16>(&sec);
         let mut matched = None;
         // Every secret is evaluated, whether or not an earlier one matched.
         for (i, secret) in self.secrets.iter().enumerate() {

@@ -83,29 +83,6 @@ fn parse_digits(s: &str) -> Option<u64> {
     s.parse().ok()
 }
 
-fn decode_hex32(s: &str) -> Option<[u8; 32]> {
-    let b = s.as_bytes();
-    if b.len() != 64 {
-        return None;
-    }
-    let mut out = [0u8; 32];
-    for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
-        let hi = hex_val(*pair.first()?)?;
-        let lo = hex_val(*pair.get(1)?)?;
-        *o = (hi << 4) | lo;
-    }
-    Some(out)
-}
-
-fn hex_val(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// `lower_hex(sha256(token ‖ request_time))`, the value IM puts in `Sign`.
 ///
 /// ```
@@ -114,12 +91,7 @@ fn hex_val(c: u8) -> Option<u8> {
 /// assert_eq!(sign(&t, "1669872112"), "17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061");
 /// ```
 pub fn sign(token: &Secret, request_time: &str) -> String {
-    let d = digest(token, request_time);
-    let mut s = String::with_capacity(64);
-    for b in d {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+    crate::wire::to_hex(&digest(token, request_time))
 }
 
 fn digest(token: &Secret, request_time: &str) -> [u8; 32] {
@@ -193,7 +165,7 @@ impl TencentAuth {
             return Err(AuthError::MissingSignature);
         };
         let time = parsed_time.ok_or(AuthError::MalformedTime)?;
-        let received = decode_hex32(sign).ok_or(AuthError::MalformedSign)?;
+        let received = crate::wire::decode_hex::<32>(sign).ok_or(AuthError::MalformedSign)?;
         // Evaluate every token so timing does not reveal which one matched.
         let mut matched: Option<usize> = None;
         for (i, token) in self.tokens.iter().enumerate() {

@@ -425,7 +425,7 @@ impl Endpoint for TencentEndpoint {
         let claim = match (&self.config.dedupe, event.is_before()) {
             (Some((store, ttl)), false) => {
                 let digest = sha2::Sha256::digest(&ctx.raw);
-                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+                let hex = crate::wire::to_hex(&digest);
                 let app = ctx.sdk_app_id.to_string();
                 let key = IdempotencyKey::from_parts(&["tencent", &app, &ctx.command, &hex]);
                 match store.claim(&key, *ttl).await {

@@ -51,15 +51,6 @@ fn set<'a>(
     }
 }
 
-fn hex_value(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// Form-decodes one name or value: `+` is a space, `%XX` a byte, a `%` not followed by
 /// two hex digits stays as it is, and invalid UTF-8 is replaced by U+FFFD (the rules of
 /// the WHATWG `application/x-www-form-urlencoded` parser).
@@ -77,8 +68,8 @@ pub fn decode_component(raw: &str) -> Cow<'_, str> {
                 i += 1;
             }
             b'%' => {
-                let hi = bytes.get(i + 1).copied().and_then(hex_value);
-                let lo = bytes.get(i + 2).copied().and_then(hex_value);
+                let hi = bytes.get(i + 1).copied().and_then(crate::wire::hex_digit);
+                let lo = bytes.get(i + 2).copied().and_then(crate::wire::hex_digit);
                 if let (Some(hi), Some(lo)) = (hi, lo) {
                     out.push((hi << 4) | lo);
                     i += 3;
