@@ -3,8 +3,6 @@
 
 use bytes::{Buf, Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
-use std::future::Future;
-use std::task::Poll;
 use std::time::Duration;
 
 use crate::inbound::Outbound;
@@ -88,17 +86,11 @@ where
             None => buf.freeze(),
         })
     };
-    let Some(t) = timeout else {
-        return read.await;
-    };
-    let started = tokio::time::Instant::now();
-    let mut read = std::pin::pin!(read);
-    // A body already buffered by the framework is read on the first poll: no timer.
-    if let Poll::Ready(done) = std::future::poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await
-    {
-        return done;
+    match timeout {
+        // A body already buffered by the framework is read on the first poll: no timer.
+        Some(t) => crate::exec::timeout_if_pending(t, read)
+            .await
+            .unwrap_or(Err(BodyError::Timeout)),
+        None => read.await,
     }
-    tokio::time::timeout_at(started + t, read)
-        .await
-        .unwrap_or(Err(BodyError::Timeout))
 }

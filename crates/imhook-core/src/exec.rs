@@ -40,19 +40,33 @@ pub async fn run_guarded<T, F>(deadline: Duration, fut: F) -> Result<T, HandlerF
 where
     F: Future<Output = Result<T, BoxError>>,
 {
-    let started = tokio::time::Instant::now();
-    let mut guarded = std::pin::pin!(AssertUnwindSafe(fut).catch_unwind());
     // Most handlers finish on their first poll; they need no timer at all.
-    let first = std::future::poll_fn(|cx| Poll::Ready(guarded.as_mut().poll(cx))).await;
-    let outcome = match first {
-        Poll::Ready(done) => Ok(done),
-        Poll::Pending => tokio::time::timeout_at(started + deadline, guarded).await,
-    };
-    match outcome {
-        Err(_) => Err(HandlerFailure::Deadline(deadline)),
+    match timeout_if_pending(deadline, AssertUnwindSafe(fut).catch_unwind()).await {
+        Err(Elapsed) => Err(HandlerFailure::Deadline(deadline)),
         Ok(Err(panic)) => Err(HandlerFailure::Panic(panic_message(panic.as_ref()))),
         Ok(Ok(Err(e))) => Err(HandlerFailure::Error(e)),
         Ok(Ok(Ok(v))) => Ok(v),
+    }
+}
+
+/// `fut` did not finish within its time limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Elapsed;
+
+/// Like `tokio::time::timeout`, but polls `fut` once before arming a timer: a future
+/// that completes at once (a buffered body, a handler that does not wait) costs no
+/// timer registration. The limit still runs from the call.
+pub(crate) async fn timeout_if_pending<F: Future>(
+    limit: Duration,
+    fut: F,
+) -> Result<F::Output, Elapsed> {
+    let started = tokio::time::Instant::now();
+    let mut fut = std::pin::pin!(fut);
+    match std::future::poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await {
+        Poll::Ready(done) => Ok(done),
+        Poll::Pending => tokio::time::timeout_at(started + limit, fut)
+            .await
+            .map_err(|_| Elapsed),
     }
 }
 
