@@ -21,13 +21,7 @@ pub trait Endpoint: Send + Sync + 'static {
 
     /// Rules that need no body: method (405) and declared size (413).
     fn precheck(&self, method: &str, content_length: Option<u64>) -> Option<Outbound> {
-        if !method.eq_ignore_ascii_case("POST") {
-            return Some(Outbound::method_not_allowed());
-        }
-        match content_length {
-            Some(len) if len > self.body_limit() as u64 => Some(Outbound::payload_too_large()),
-            _ => None,
-        }
+        precheck(method, content_length, self.body_limit())
     }
 
     /// Runs the whole pipeline for one request. Never panics.
@@ -50,18 +44,31 @@ pub trait Verify: Send + Sync + 'static {
 
     /// Rules that need no body: method (405) and declared size (413).
     fn precheck(&self, method: &str, content_length: Option<u64>) -> Option<Outbound> {
-        if !method.eq_ignore_ascii_case("POST") {
-            return Some(Outbound::method_not_allowed());
-        }
-        match content_length {
-            Some(len) if len > self.body_limit() as u64 => Some(Outbound::payload_too_large()),
-            _ => None,
-        }
+        precheck(method, content_length, self.body_limit())
     }
 
     /// Authenticates, de-duplicates and decodes. `Err` carries the exact reply the
     /// mounted endpoint would have sent (401, 403, 400, or the 200 ack of a duplicate).
     async fn verify(&self, req: Inbound<'_>) -> Result<Self::Verified, Outbound>;
+}
+
+/// The rules every endpoint applies before looking at the body: `POST` only (405), and a
+/// size (declared, or of the buffered body) within `limit` (413).
+///
+/// ```
+/// use imhook_core::endpoint::precheck;
+/// assert_eq!(precheck("GET", None, 10).map(|o| o.status), Some(405));
+/// assert_eq!(precheck("post", Some(11), 10).map(|o| o.status), Some(413));
+/// assert!(precheck("POST", Some(10), 10).is_none());
+/// ```
+pub fn precheck(method: &str, content_length: Option<u64>, limit: usize) -> Option<Outbound> {
+    if !method.eq_ignore_ascii_case("POST") {
+        return Some(Outbound::method_not_allowed());
+    }
+    match content_length {
+        Some(len) if len > limit as u64 => Some(Outbound::payload_too_large()),
+        _ => None,
+    }
 }
 
 /// A request as a framework hands it over, body still unread.

@@ -261,11 +261,9 @@ impl AgoraConfig {
         route: Route,
         req: &Inbound<'_>,
     ) -> Result<AgoraCallback, Outbound> {
-        if !req.method.eq_ignore_ascii_case("POST") {
-            return Err(Outbound::method_not_allowed());
-        }
-        if req.body.len() > self.body_limit {
-            return Err(Outbound::payload_too_large());
+        let size = Some(req.body.len() as u64);
+        if let Some(out) = crate::endpoint::precheck(req.method, size, self.body_limit) {
+            return Err(out);
         }
         let body = std::str::from_utf8(&req.body).map_err(|_| {
             tracing::warn!(provider = "agora", "rejected: body is not UTF-8");

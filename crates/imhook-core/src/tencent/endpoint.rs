@@ -169,11 +169,9 @@ impl TencentConfig {
 
     /// Steps up to decoding: query, `SdkAppid`, `Sign`, body. `Err` is the exact reply.
     pub fn verify_request(&self, req: &Inbound<'_>) -> Result<TencentCallback, Outbound> {
-        if let Some(out) = Verify::precheck(self, req.method, None) {
+        let size = Some(req.body.len() as u64);
+        if let Some(out) = crate::endpoint::precheck(req.method, size, self.body_limit) {
             return Err(out);
-        }
-        if req.body.len() > self.body_limit {
-            return Err(Outbound::payload_too_large());
         }
         let query = CallbackQuery::parse(req.query).map_err(|e| {
             tracing::warn!(provider = "tencent", error = %e, "rejected: ambiguous query");
