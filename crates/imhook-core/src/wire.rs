@@ -318,6 +318,29 @@ pub fn looks_like_object(body: &[u8]) -> bool {
 /// Maximum JSON nesting accepted before any decode (serde_json itself stops at 128).
 pub const MAX_DEPTH: usize = 128;
 
+/// The content of a raw JSON string token, borrowed when it has no escapes; `None` for
+/// any other JSON value.
+///
+/// ```
+/// use imhook_core::wire::raw_json_str;
+/// use serde_json::value::RawValue;
+/// let raw: &RawValue = serde_json::from_str(r#""a\"b""#).unwrap();
+/// assert_eq!(raw_json_str(raw).as_deref(), Some("a\"b"));
+/// let raw: &RawValue = serde_json::from_str("12").unwrap();
+/// assert_eq!(raw_json_str(raw), None);
+/// ```
+pub fn raw_json_str(raw: &serde_json::value::RawValue) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    let text = raw.get();
+    if !text.starts_with('"') {
+        return None;
+    }
+    if !text.contains('\\') {
+        return text.get(1..text.len().saturating_sub(1)).map(Cow::Borrowed);
+    }
+    serde_json::from_str::<String>(text).ok().map(Cow::Owned)
+}
+
 /// The value of one ASCII hex digit (either case).
 pub fn hex_digit(b: u8) -> Option<u8> {
     match b {

@@ -64,14 +64,7 @@ pub enum EnvelopeError {
 
 /// The content of a JSON string token, or `None` for any other JSON value.
 fn json_str(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
-    let text = raw?.get();
-    if !text.starts_with('"') {
-        return None;
-    }
-    if !text.contains('\\') {
-        return text.get(1..text.len().saturating_sub(1)).map(Cow::Borrowed);
-    }
-    serde_json::from_str::<String>(text).ok().map(Cow::Owned)
+    crate::wire::raw_json_str(raw?)
 }
 
 fn non_empty(c: Option<Cow<'_, str>>) -> Option<Cow<'_, str>> {

@@ -268,14 +268,7 @@ fn body_command(body: &str) -> Option<Cow<'_, str>> {
         return None;
     }
     let head: Head<'_> = serde_json::from_str(body).ok()?;
-    let raw = head.command?.get();
-    if !raw.starts_with('"') {
-        return None;
-    }
-    if raw.contains('\\') {
-        return serde_json::from_str::<String>(raw).ok().map(Cow::Owned);
-    }
-    raw.get(1..raw.len().saturating_sub(1)).map(Cow::Borrowed)
+    crate::wire::raw_json_str(head.command?)
 }
 
 fn fail_reply(status: u16, info: &str) -> Outbound {
