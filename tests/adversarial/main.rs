@@ -16,6 +16,10 @@ mod handlers;
 #[path = "../conformance/servers.rs"]
 mod servers;
 
+mod dedupe;
+mod http_rules;
+mod records;
+
 use client::{BodyMode, Request};
 use imhook::Secret;
 use serde_json::{Value, json};
@@ -578,6 +582,9 @@ fn cases(tag: &str) -> Vec<Case> {
         want: Want::Status,
         calls: 0,
     });
+    c.extend(dedupe::cases(tag));
+    c.extend(http_rules::cases(tag));
+    c.extend(records::cases(tag));
     c
 }
 
