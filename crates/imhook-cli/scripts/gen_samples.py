@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Regenerates src/samples.rs from the fixture manifests: one sample per kind id
-(the first request listed for it), embedded with include_str!."""
+(the first request listed for it), embedded with include_str!, with the ClientIP and
+OptPlatform it was captured with (None where the provider sends none). Run
+`cargo fmt --all` afterwards."""
 import json, os
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -9,6 +11,9 @@ fx = os.path.join(root, "tests", "fixtures")
 
 def rs(s):
     return json.dumps(s)
+
+def opt(s):
+    return "None" if s is None else f"Some({rs(s)})"
 
 out = [
     "//! Built-in sample callbacks for `imhook send`: one per kind id of both catalogues,",
@@ -21,10 +26,10 @@ out = [
     "pub struct TencentSample {",
     "    /// The `CallbackCommand`.",
     "    pub kind: &'static str,",
-    "    /// `ClientIP` query value.",
-    "    pub client_ip: &'static str,",
-    "    /// `OptPlatform` query value.",
-    "    pub opt_platform: &'static str,",
+    "    /// `ClientIP` query value (`None`: the provider sends none for this command).",
+    "    pub client_ip: Option<&'static str>,",
+    "    /// `OptPlatform` query value (`None`: the provider sends none for this command).",
+    "    pub opt_platform: Option<&'static str>,",
     "    /// The JSON body.",
     "    pub body: &'static str,",
     "}",
@@ -51,8 +56,8 @@ for r in t["requests"]:
     q = r.get("query", {})
     out.append("    TencentSample {")
     out.append(f"        kind: {rs(r['kind'])},")
-    out.append(f"        client_ip: {rs(q.get('ClientIP', '127.0.0.1'))},")
-    out.append(f"        opt_platform: {rs(q.get('OptPlatform', 'RESTAPI'))},")
+    out.append(f"        client_ip: {opt(q.get('ClientIP'))},")
+    out.append(f"        opt_platform: {opt(q.get('OptPlatform'))},")
     out.append(f"        body: include_str!(\"../../../tests/fixtures/tencent/{r['file']}\"),")
     out.append("    },")
 out.append("];")

@@ -8,10 +8,10 @@
 pub struct TencentSample {
     /// The `CallbackCommand`.
     pub kind: &'static str,
-    /// `ClientIP` query value.
-    pub client_ip: &'static str,
-    /// `OptPlatform` query value.
-    pub opt_platform: &'static str,
+    /// `ClientIP` query value (`None`: the provider sends none for this command).
+    pub client_ip: Option<&'static str>,
+    /// `OptPlatform` query value (`None`: the provider sends none for this command).
+    pub opt_platform: Option<&'static str>,
     /// The JSON body.
     pub body: &'static str,
 }
@@ -29,261 +29,391 @@ pub struct AgoraSample {
 pub const TENCENT: &[TencentSample] = &[
     TencentSample {
         kind: "Group.CallbackBeforeCreateGroup",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Group.CallbackBeforeCreateGroup.json"),
     },
     TencentSample {
         kind: "Group.CallbackAfterCreateGroup",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Group.CallbackAfterCreateGroup.json"),
     },
     TencentSample {
         kind: "Group.CallbackBeforeApplyJoinGroup",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!(
             "../../../tests/fixtures/tencent/Group.CallbackBeforeApplyJoinGroup.json"
         ),
     },
     TencentSample {
         kind: "Group.CallbackBeforeInviteJoinGroup",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!(
             "../../../tests/fixtures/tencent/Group.CallbackBeforeInviteJoinGroup.json"
         ),
     },
     TencentSample {
         kind: "Group.CallbackAfterNewMemberJoin",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Group.CallbackAfterNewMemberJoin.json"),
     },
     TencentSample {
         kind: "Group.CallbackAfterMemberExit",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Group.CallbackAfterMemberExit.json"),
     },
     TencentSample {
         kind: "Group.CallbackBeforeSendMsg",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Group.CallbackBeforeSendMsg.json"),
     },
     TencentSample {
         kind: "Group.CallbackAfterSendMsg",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Group.CallbackAfterSendMsg.json"),
     },
     TencentSample {
         kind: "Group.CallbackAfterGroupFull",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Group.CallbackAfterGroupFull.json"),
     },
     TencentSample {
         kind: "Group.CallbackAfterGroupDestroyed",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!(
             "../../../tests/fixtures/tencent/Group.CallbackAfterGroupDestroyed.json"
         ),
     },
     TencentSample {
         kind: "Group.CallbackAfterGroupInfoChanged",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!(
             "../../../tests/fixtures/tencent/Group.CallbackAfterGroupInfoChanged.json"
         ),
     },
     TencentSample {
         kind: "Group.CallbackOnMemberStateChange",
-        client_ip: "127.0.0.1",
-        opt_platform: "RESTAPI",
+        client_ip: None,
+        opt_platform: None,
         body: include_str!(
             "../../../tests/fixtures/tencent/Group.CallbackOnMemberStateChange.json"
         ),
     },
     TencentSample {
         kind: "Group.CallbackSendMsgException",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Group.CallbackSendMsgException.json"),
     },
     TencentSample {
         kind: "Group.CallbackBeforeCreateTopic",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Group.CallbackBeforeCreateTopic.json"),
     },
     TencentSample {
         kind: "Group.CallbackAfterCreateTopic",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Group.CallbackAfterCreateTopic.json"),
     },
     TencentSample {
         kind: "Group.CallbackAfterTopicDestroyed",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!(
             "../../../tests/fixtures/tencent/Group.CallbackAfterTopicDestroyed.json"
         ),
     },
     TencentSample {
         kind: "Group.CallbackAfterTopicInfoChanged",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!(
             "../../../tests/fixtures/tencent/Group.CallbackAfterTopicInfoChanged.json"
         ),
     },
     TencentSample {
         kind: "Group.CallbackAfterRecallMsg",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Group.CallbackAfterRecallMsg.json"),
     },
     TencentSample {
         kind: "Group.CallbackAfterMemberFieldChanged",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!(
             "../../../tests/fixtures/tencent/Group.CallbackAfterMemberFieldChanged.json"
         ),
     },
     TencentSample {
         kind: "Group.CallbackAfterGroupAttrChanged",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!(
             "../../../tests/fixtures/tencent/Group.CallbackAfterGroupAttrChanged.json"
         ),
     },
     TencentSample {
         kind: "Group.CallbackAfterReadReceipt",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Group.CallbackAfterReadReceipt.json"),
     },
     TencentSample {
         kind: "Group.CallbackAfterChangeGroupOwner",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!(
             "../../../tests/fixtures/tencent/Group.CallbackAfterChangeGroupOwner.json"
         ),
     },
     TencentSample {
         kind: "Group.CallbackOnDailyGroupQuotaAlarm",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!(
             "../../../tests/fixtures/tencent/Group.CallbackOnDailyGroupQuotaAlarm.json"
         ),
     },
     TencentSample {
         kind: "Group.CallbackAfterGroupMsgExtension",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!(
             "../../../tests/fixtures/tencent/Group.CallbackAfterGroupMsgExtension.json"
         ),
     },
     TencentSample {
         kind: "State.StateChange",
-        client_ip: "203.0.113.7",
-        opt_platform: "IOS",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("IOS"),
         body: include_str!("../../../tests/fixtures/tencent/State.StateChange.json"),
     },
     TencentSample {
         kind: "Profile.CallbackPortraitSet",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Profile.CallbackPortraitSet.json"),
     },
     TencentSample {
         kind: "Sns.CallbackPrevFriendAdd",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Sns.CallbackPrevFriendAdd.json"),
     },
     TencentSample {
         kind: "Sns.CallbackPrevFriendResponse",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Sns.CallbackPrevFriendResponse.json"),
     },
     TencentSample {
         kind: "Sns.CallbackFriendAdd",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Sns.CallbackFriendAdd.json"),
     },
     TencentSample {
         kind: "Sns.CallbackFriendDelete",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Sns.CallbackFriendDelete.json"),
     },
     TencentSample {
         kind: "Sns.CallbackBlackListAdd",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Sns.CallbackBlackListAdd.json"),
     },
     TencentSample {
         kind: "Sns.CallbackBlackListDelete",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Sns.CallbackBlackListDelete.json"),
     },
     TencentSample {
         kind: "Follow.CallbackAfterFollowAdd",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Follow.CallbackAfterFollowAdd.json"),
     },
     TencentSample {
         kind: "Follow.CallbackAfterFollowDelete",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Follow.CallbackAfterFollowDelete.json"),
     },
     TencentSample {
         kind: "C2C.CallbackBeforeSendMsg",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/C2C.CallbackBeforeSendMsg.json"),
     },
     TencentSample {
         kind: "C2C.CallbackAfterSendMsg",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/C2C.CallbackAfterSendMsg.json"),
     },
     TencentSample {
         kind: "C2C.CallbackAfterMsgReport",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/C2C.CallbackAfterMsgReport.json"),
     },
     TencentSample {
         kind: "C2C.CallbackAfterMsgWithDraw",
-        client_ip: "203.0.113.7",
-        opt_platform: "RESTAPI",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/C2C.CallbackAfterMsgWithDraw.json"),
     },
     TencentSample {
         kind: "Alert.RequestOverLimit",
-        client_ip: "127.0.0.1",
-        opt_platform: "RESTAPI",
+        client_ip: None,
+        opt_platform: Some("RESTAPI"),
         body: include_str!("../../../tests/fixtures/tencent/Alert.RequestOverLimit.json"),
+    },
+    TencentSample {
+        kind: "OfficialAccount.CallbackBeforeCreateOfficialAccount",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!(
+            "../../../tests/fixtures/tencent/OfficialAccount.CallbackBeforeCreateOfficialAccount.json"
+        ),
+    },
+    TencentSample {
+        kind: "OfficialAccount.CallbackAfterCreateOfficialAccount",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!(
+            "../../../tests/fixtures/tencent/OfficialAccount.CallbackAfterCreateOfficialAccount.json"
+        ),
+    },
+    TencentSample {
+        kind: "OfficialAccount.CallbackAfterOfficialAccountInfoChanged",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!(
+            "../../../tests/fixtures/tencent/OfficialAccount.CallbackAfterOfficialAccountInfoChanged.json"
+        ),
+    },
+    TencentSample {
+        kind: "OfficialAccount.CallbackAfterOfficialAccountDestroyed",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!(
+            "../../../tests/fixtures/tencent/OfficialAccount.CallbackAfterOfficialAccountDestroyed.json"
+        ),
+    },
+    TencentSample {
+        kind: "OfficialAccount.CallbackBeforeAddSubscriber",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!(
+            "../../../tests/fixtures/tencent/OfficialAccount.CallbackBeforeAddSubscriber.json"
+        ),
+    },
+    TencentSample {
+        kind: "OfficialAccount.CallbackAfterAddSubscriber",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!(
+            "../../../tests/fixtures/tencent/OfficialAccount.CallbackAfterAddSubscriber.json"
+        ),
+    },
+    TencentSample {
+        kind: "OfficialAccount.CallbackAfterOfficialAccountFull",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!(
+            "../../../tests/fixtures/tencent/OfficialAccount.CallbackAfterOfficialAccountFull.json"
+        ),
+    },
+    TencentSample {
+        kind: "OfficialAccount.CallbackAfterDeleteSubscriber",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!(
+            "../../../tests/fixtures/tencent/OfficialAccount.CallbackAfterDeleteSubscriber.json"
+        ),
+    },
+    TencentSample {
+        kind: "OfficialAccount.CallbackBeforeSendMsg",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!(
+            "../../../tests/fixtures/tencent/OfficialAccount.CallbackBeforeSendMsg.json"
+        ),
+    },
+    TencentSample {
+        kind: "OfficialAccount.CallbackAfterSendMsg",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!(
+            "../../../tests/fixtures/tencent/OfficialAccount.CallbackAfterSendMsg.json"
+        ),
+    },
+    TencentSample {
+        kind: "OfficialAccount.CallbackAfterMsgWithDraw",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!(
+            "../../../tests/fixtures/tencent/OfficialAccount.CallbackAfterMsgWithDraw.json"
+        ),
+    },
+    TencentSample {
+        kind: "Push.OfflinePush",
+        client_ip: None,
+        opt_platform: None,
+        body: include_str!("../../../tests/fixtures/tencent/Push.OfflinePush.json"),
+    },
+    TencentSample {
+        kind: "Push.AllMemberPush",
+        client_ip: None,
+        opt_platform: None,
+        body: include_str!("../../../tests/fixtures/tencent/Push.AllMemberPush.json"),
+    },
+    TencentSample {
+        kind: "Bot.OnC2CMessage",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!("../../../tests/fixtures/tencent/Bot.OnC2CMessage.json"),
+    },
+    TencentSample {
+        kind: "Bot.OnGroupMessage",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!("../../../tests/fixtures/tencent/Bot.OnGroupMessage.json"),
+    },
+    TencentSample {
+        kind: "Chatbot.OnC2CSignalMessage",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!("../../../tests/fixtures/tencent/Chatbot.OnC2CSignalMessage.json"),
+    },
+    TencentSample {
+        kind: "ContentCallback.ResultNotify",
+        client_ip: None,
+        opt_platform: None,
+        body: include_str!("../../../tests/fixtures/tencent/ContentCallback.ResultNotify.json"),
+    },
+    TencentSample {
+        kind: "C2C.CallbackAfterC2CMsgExtension",
+        client_ip: Some("203.0.113.7"),
+        opt_platform: Some("RESTAPI"),
+        body: include_str!("../../../tests/fixtures/tencent/C2C.CallbackAfterC2CMsgExtension.json"),
     },
 ];
 

@@ -4,7 +4,7 @@
 use crate::Error;
 use crate::body::{now_secs, read_input};
 use crate::cli::{SendArgs, SendProvider};
-use crate::samples::{AGORA, TENCENT};
+use crate::samples::{AGORA, TENCENT, TencentSample};
 use crate::sign::{agora_sign_fresh, secret, tencent_fragment};
 use std::time::Duration;
 
@@ -35,17 +35,7 @@ pub fn run(args: &SendArgs) -> Result<(), Error> {
                 (None, Some(s)) => s.body.to_owned(),
                 (None, None) => return Err(no_sample("tencent", command)),
             };
-            let (client_ip, platform) = sample
-                .map(|s| (s.client_ip, s.opt_platform))
-                .unwrap_or(("127.0.0.1", "RESTAPI"));
-            let mut query = form_urlencoded::Serializer::new(String::new());
-            query
-                .append_pair("SdkAppid", &sdkappid.to_string())
-                .append_pair("CallbackCommand", command)
-                .append_pair("contenttype", "json")
-                .append_pair("ClientIP", client_ip)
-                .append_pair("OptPlatform", platform);
-            let mut query = query.finish();
+            let mut query = tencent_query(*sdkappid, command, sample);
             if let Some(token) = token {
                 let token = secret(token, "--token")?;
                 query.push('&');
@@ -89,6 +79,26 @@ pub fn run(args: &SendArgs) -> Result<(), Error> {
             report(status, &reply, ok, provider)
         }
     }
+}
+
+/// The callback query (without signature), with the `ClientIP` and `OptPlatform` a
+/// sample was captured with: push and moderation results come without them.
+fn tencent_query(sdkappid: u64, command: &str, sample: Option<&TencentSample>) -> String {
+    let (client_ip, platform) = sample
+        .map(|s| (s.client_ip, s.opt_platform))
+        .unwrap_or((Some("127.0.0.1"), Some("RESTAPI")));
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query
+        .append_pair("SdkAppid", &sdkappid.to_string())
+        .append_pair("CallbackCommand", command)
+        .append_pair("contenttype", "json");
+    if let Some(ip) = client_ip {
+        query.append_pair("ClientIP", ip);
+    }
+    if let Some(platform) = platform {
+        query.append_pair("OptPlatform", platform);
+    }
+    query.finish()
 }
 
 fn no_sample(provider: &str, kind: &str) -> Error {
@@ -186,5 +196,22 @@ mod tests {
         assert!(pre_send_accepts(r#"{"valid":false,"code":"x"}"#));
         assert!(!pre_send_accepts(r#"{"valid":"true"}"#));
         assert!(!pre_send_accepts("{}"));
+    }
+
+    #[test]
+    fn samples_are_sent_with_the_query_they_were_captured_with() {
+        let sample = |kind: &str| TENCENT.iter().find(|s| s.kind == kind);
+        let q = tencent_query(1, "Push.OfflinePush", sample("Push.OfflinePush"));
+        assert_eq!(
+            q,
+            "SdkAppid=1&CallbackCommand=Push.OfflinePush&contenttype=json"
+        );
+        let q = tencent_query(1, "State.StateChange", sample("State.StateChange"));
+        assert!(q.ends_with("&ClientIP=203.0.113.7&OptPlatform=IOS"), "{q}");
+        let q = tencent_query(1, "Example.Command", None);
+        assert!(
+            q.ends_with("&ClientIP=127.0.0.1&OptPlatform=RESTAPI"),
+            "{q}"
+        );
     }
 }

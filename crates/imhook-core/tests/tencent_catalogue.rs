@@ -106,8 +106,10 @@ fn every_request_fixture_decodes_to_its_typed_command_and_round_trips() {
             }
         }
     }
-    assert_eq!(typed.len(), 38, "{typed:?}");
-    assert_eq!(COMMANDS.len(), 38);
+    // every catalogued command has a fixture, and every fixture command is catalogued
+    assert_eq!(typed.len(), COMMANDS.len(), "{typed:?}");
+    assert!(COMMANDS.iter().all(|c| typed.contains(*c)), "{typed:?}");
+    assert_eq!(COMMANDS.len(), 57);
 }
 
 #[test]
@@ -381,6 +383,34 @@ fn every_reply_fixture_is_produced_from_a_typed_decision() {
                 }
                 other => panic!("{other}"),
             },
+            ("OfficialAccount.CallbackBeforeCreateOfficialAccount", c) => match c {
+                "allow" => CreateOfficialAccountDecision::Allow.into(),
+                "reject" => CreateOfficialAccountDecision::Reject.into(),
+                "reject-custom" => CreateOfficialAccountDecision::RejectWith(
+                    OfficialAccountRejectCode::new(code, info).unwrap(),
+                )
+                .into(),
+                other => panic!("{other}"),
+            },
+            ("OfficialAccount.CallbackBeforeAddSubscriber", c) => match c {
+                "allow" => AddSubscriberDecision::Allow.into(),
+                "reject" => AddSubscriberDecision::Reject.into(),
+                "refuse-subscribers" => AddSubscriberDecision::RefuseSubscribers(
+                    serde_json::from_value(expected["RefusedSubscribers_Account"].clone()).unwrap(),
+                )
+                .into(),
+                other => panic!("{other}"),
+            },
+            ("OfficialAccount.CallbackBeforeSendMsg", c) => match c {
+                "allow" => OfficialAccountSendMsgDecision::Allow.into(),
+                "reject" => OfficialAccountSendMsgDecision::Reject.into(),
+                "silent-drop" => OfficialAccountSendMsgDecision::SilentDrop.into(),
+                "modify" => OfficialAccountSendMsgDecision::ModifyBody(
+                    serde_json::from_value(expected["MsgBody"].clone()).unwrap(),
+                )
+                .into(),
+                other => panic!("{other}"),
+            },
             ("Group.CallbackBeforeInviteJoinGroup", c) => match c {
                 "allow" => InviteDecision::Allow.into(),
                 "reject" => InviteDecision::Reject.into(),
@@ -424,7 +454,7 @@ fn every_reply_fixture_is_produced_from_a_typed_decision() {
         checked += 1;
     }
     assert_eq!(checked, m["replies"].as_array().unwrap().len());
-    assert!(checked >= 24);
+    assert!(checked >= 34);
 }
 
 #[test]
@@ -481,6 +511,434 @@ fn friend_verdicts_cover_every_target() {
         json_of(Reply::ok()),
         json!({"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""})
     );
+}
+
+fn fixture_event(kind: &str) -> TencentEvent {
+    decode(kind, &read(&format!("{kind}.json")))
+}
+
+#[test]
+fn official_account_commands_decode_their_documented_fields() {
+    let TencentEvent::BeforeCreateOfficialAccount(e) =
+        fixture_event("OfficialAccount.CallbackBeforeCreateOfficialAccount")
+    else {
+        panic!()
+    };
+    assert_eq!(e.owner_account, "107867");
+    assert_eq!(e.name.as_deref(), Some("TestOfficialAccount"));
+    assert_eq!(e.event_time, Some(1670574414123));
+    let TencentEvent::BeforeAddSubscriber(e) =
+        fixture_event("OfficialAccount.CallbackBeforeAddSubscriber")
+    else {
+        panic!()
+    };
+    let subscribers: Vec<&str> = e
+        .subscribe_account_list
+        .iter()
+        .map(|s| s.subscriber_account.as_str())
+        .collect();
+    assert_eq!(subscribers, ["jared", "leckie"]);
+    let TencentEvent::BeforeSendOfficialAccountMsg(e) =
+        fixture_event("OfficialAccount.CallbackBeforeSendMsg")
+    else {
+        panic!()
+    };
+    assert_eq!(e.official_account, "@TOA#_2J4SZEAEL");
+    assert_eq!(e.msg_body[0].as_text(), Some("red packet"));
+    assert_eq!(e.online_only_flag, Some(1));
+    let TencentEvent::AfterSendOfficialAccountMsg(e) =
+        fixture_event("OfficialAccount.CallbackAfterSendMsg")
+    else {
+        panic!()
+    };
+    assert_eq!(e.msg_key.as_deref(), Some("71_1_1698741698"));
+    assert_eq!(e.msg_time, Some(1490686222));
+    let TencentEvent::AfterOfficialAccountMsgRecalled(e) =
+        fixture_event("OfficialAccount.CallbackAfterMsgWithDraw")
+    else {
+        panic!()
+    };
+    assert_eq!(e.withdraw_msg_list[0].msg_key, "71_1_1698741698");
+    let TencentEvent::AfterOfficialAccountInfoChanged(e) =
+        fixture_event("OfficialAccount.CallbackAfterOfficialAccountInfoChanged")
+    else {
+        panic!()
+    };
+    assert_eq!(e.face_url.as_deref(), Some("http://this.is.newface.url"));
+    // only changed fields are present; a numeric-string EventTime is accepted
+    let ev = decode(
+        "OfficialAccount.CallbackAfterOfficialAccountInfoChanged",
+        r#"{"Official_Account":"@TOA#_1","Name":"n","EventTime":"1670574414123"}"#,
+    );
+    let TencentEvent::AfterOfficialAccountInfoChanged(e) = &ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(e.event_time, Some(1670574414123));
+    assert_eq!(e.introduction, None);
+    // the official account is required
+    assert!(
+        !decode(
+            "OfficialAccount.CallbackAfterOfficialAccountFull",
+            r#"{"EventTime":1}"#
+        )
+        .is_known()
+    );
+}
+
+#[test]
+fn push_results_are_one_event_holding_the_whole_batch() {
+    let ev = fixture_event("Push.OfflinePush");
+    let TencentEvent::OfflinePushResults(e) = &ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(e.events.len(), 2);
+    let (c2c, group) = (&e.events[0], &e.events[1]);
+    assert_eq!(c2c.event_type, Some(OfflinePushEventType::C2c));
+    assert_eq!(c2c.event_time, Some(1557481127), "seconds, kept as sent");
+    assert_eq!(c2c.msg_key.as_deref(), Some("48374_2837546_1557481126"));
+    assert_eq!(group.event_type, Some(OfflinePushEventType::Group));
+    assert_eq!(group.group_id.as_deref(), Some("@TGS#12DEVUDHQ"));
+    assert_eq!(group.err_code, Some(0));
+    // the body has no top-level CallbackCommand, and the record adds none
+    let record = ev.record();
+    assert!(record.event.get("CallbackCommand").is_none());
+    assert_eq!(
+        record.event["Events"][1]["CallbackCommand"],
+        "Push.OfflinePush"
+    );
+
+    let ev = fixture_event("Push.AllMemberPush");
+    let TencentEvent::AllMemberPushResults(e) = &ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(
+        e.events[0].event_type,
+        Some(AllMemberPushEventType::Offline)
+    );
+    assert_eq!(e.events[1].event_type, Some(AllMemberPushEventType::Online));
+    assert_eq!(e.events[1].push_platform, Some(0));
+    assert_eq!(e.events[0].task_time, Some(1557481127));
+
+    // unknown event types are kept, numbers may be strings
+    let ev = decode(
+        "Push.AllMemberPush",
+        r#"{"Events":[{"EventType":"7","TaskId":"t","EventTime":"1557481128"}]}"#,
+    );
+    let TencentEvent::AllMemberPushResults(e) = &ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(
+        e.events[0].event_type,
+        Some(AllMemberPushEventType::Other(7))
+    );
+    assert_eq!(e.events[0].event_time, Some(1557481128));
+    assert_eq!(ev.record().event["Events"][0]["EventType"], 7);
+    // `Events` is required: without it the body stays raw, with the error
+    let ev = decode(
+        "Push.OfflinePush",
+        r#"{"CallbackCommand":"Push.OfflinePush"}"#,
+    );
+    let TencentEvent::Unknown(u) = &ev else {
+        panic!("{ev:?}")
+    };
+    assert!(u.is_decode_failure());
+}
+
+#[test]
+fn alert_bot_and_moderation_commands_decode_their_documented_fields() {
+    let TencentEvent::RequestOverLimit(e) = fixture_event("Alert.RequestOverLimit") else {
+        panic!()
+    };
+    assert_eq!(
+        (e.service_name.as_str(), e.command.as_str()),
+        ("openim", "batchsendmsg")
+    );
+    assert_eq!((e.request, e.limit), (510, 200));
+    let ev = decode(
+        "Alert.RequestOverLimit",
+        r#"{"ServiceName":"openim","Command":"sendmsg","Request":"900","Limit":"1000"}"#,
+    );
+    let TencentEvent::RequestOverLimit(e) = &ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!((e.request, e.limit), (900, 1000));
+
+    let TencentEvent::BotC2cMessage(e) = fixture_event("Bot.OnC2CMessage") else {
+        panic!()
+    };
+    assert_eq!(
+        (e.from_account.as_str(), e.to_account.as_str()),
+        ("jared", "Jonh")
+    );
+    assert_eq!(e.send_msg_result, Some(0));
+    let TencentEvent::BotGroupMessage(e) = fixture_event("Bot.OnGroupMessage") else {
+        panic!()
+    };
+    assert_eq!(e.at_robots_account, ["@RBT#001"]);
+    assert_eq!(e.group_type, GroupType::Public);
+    assert_eq!(e.msg_seq, Some(123));
+    let TencentEvent::ChatbotSignalMessage(e) = fixture_event("Chatbot.OnC2CSignalMessage") else {
+        panic!()
+    };
+    assert_eq!(e.data.as_deref(), Some("custom pass-through content"));
+
+    let ev = fixture_event("ContentCallback.ResultNotify");
+    let TencentEvent::ModerationResult(e) = &ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(e.scene, Some(ModerationScene::C2c));
+    assert_eq!(e.ctxcb_result, ModerationVerdict::Block);
+    assert_eq!(e.content_type, Some(ModerationContentType::Text));
+    let contact = e.contact_item.as_ref().unwrap();
+    assert_eq!(contact.contact_type, Some(ContactType::C2c));
+    assert_eq!(contact.to_account.as_deref(), Some("Jonh"));
+    assert_eq!(e.text_content, ["aaabbbccc", "1234567"]);
+    assert_eq!(e.sdk_app_id, Some(1400187352));
+    assert!(ev.record().event.get("CallbackCommand").is_none());
+    // an older page types TextContent as a string; unknown scenes are kept
+    let ev = decode(
+        "ContentCallback.ResultNotify",
+        r#"{"Scene":"Meeting","TextContent":"hello","CtxcbResult":0,"ContactItem":7}"#,
+    );
+    let TencentEvent::ModerationResult(e) = &ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(e.text_content, ["hello"]);
+    assert_eq!(e.scene, Some(ModerationScene::Other("Meeting".into())));
+    assert_eq!(e.ctxcb_result, ModerationVerdict::Pass);
+    assert_eq!(e.contact_item, None);
+    // the verdict is required
+    assert!(!decode("ContentCallback.ResultNotify", r#"{"Scene":"C2C"}"#).is_known());
+
+    let TencentEvent::AfterC2cMsgExtension(e) = fixture_event("C2C.CallbackAfterC2CMsgExtension")
+    else {
+        panic!()
+    };
+    assert_eq!(e.operate_type, group::OperateType::Set);
+    assert_eq!(e.extension_list.len(), 3);
+    assert_eq!(e.seq, Some(1));
+    let ev = decode(
+        "C2C.CallbackAfterC2CMsgExtension",
+        &read("C2C.CallbackAfterC2CMsgExtension.variant.delete.json"),
+    );
+    let TencentEvent::AfterC2cMsgExtension(e) = &ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(e.operate_type, group::OperateType::Delete);
+    assert!(
+        e.extension_list
+            .iter()
+            .all(|x| x.value.as_deref() == Some(""))
+    );
+}
+
+#[test]
+fn a_command_outside_the_catalogue_stays_raw() {
+    let body = r#"{"CallbackCommand":"Example.CallbackFutureCommand","X":[1,{"y":2}]}"#;
+    let ev = decode("Example.CallbackFutureCommand", body);
+    let TencentEvent::Unknown(u) = &ev else {
+        panic!("{ev:?}")
+    };
+    assert!(!u.is_decode_failure());
+    assert!(!ev.is_before());
+    assert_eq!(
+        ev.record().event,
+        serde_json::from_str::<Value>(body).unwrap()
+    );
+}
+
+#[test]
+fn the_official_account_before_commands_follow_the_failure_policy() {
+    use imhook_core::tencent::{BeforeFailurePolicy, TencentConfig};
+    let reject = TencentConfig::new(1_400_000_001).before_failure(BeforeFailurePolicy::Reject);
+    let allow = TencentConfig::new(1_400_000_001);
+    for kind in [
+        "OfficialAccount.CallbackBeforeCreateOfficialAccount",
+        "OfficialAccount.CallbackBeforeAddSubscriber",
+        "OfficialAccount.CallbackBeforeSendMsg",
+    ] {
+        let ev = fixture_event(kind);
+        assert!(ev.is_before(), "{kind}");
+        assert_eq!(json_of(ev.default_reply()), json_of(Reply::ok()), "{kind}");
+        assert_eq!(
+            json_of(allow.failure_reply(&ev)),
+            json_of(Reply::ok()),
+            "{kind}"
+        );
+        assert_eq!(reject.failure_reply(&ev).code, 1, "{kind}");
+        // a body that cannot be typed still counts as Before
+        let broken = decode(kind, r#"{"Official_Account":5,"Operator_Account":[]}"#);
+        assert!(!broken.is_known() && broken.is_before(), "{kind}");
+        assert_eq!(reject.failure_reply(&broken).code, 1, "{kind}");
+    }
+}
+
+/// Through the core endpoint: a push-result URL (no `ClientIP`, no `OptPlatform`) and
+/// the official-account Before decisions, answered exactly as the pages show.
+mod through_the_endpoint {
+    use super::*;
+    use async_trait::async_trait;
+    use imhook_core::tencent::{CallbackHandler, Context, TencentConfig, TencentEndpoint};
+    use imhook_core::{BoxError, Endpoint, Inbound};
+    use std::sync::{Arc, Mutex};
+
+    /// Per push-result call: command, `ClientIP`, whether `OptPlatform` was set, batch size.
+    type PushCall = (String, Option<String>, bool, usize);
+
+    #[derive(Default)]
+    struct App {
+        seen: Mutex<Vec<PushCall>>,
+    }
+
+    #[async_trait]
+    impl CallbackHandler for App {
+        async fn offline_push_results(
+            &self,
+            ctx: &Context,
+            event: OfflinePushResults,
+        ) -> Result<(), BoxError> {
+            self.seen.lock().unwrap().push((
+                ctx.command.clone(),
+                ctx.client_ip.clone(),
+                ctx.opt_platform.is_some(),
+                event.events.len(),
+            ));
+            Ok(())
+        }
+        async fn all_member_push_results(
+            &self,
+            ctx: &Context,
+            event: AllMemberPushResults,
+        ) -> Result<(), BoxError> {
+            self.seen.lock().unwrap().push((
+                ctx.command.clone(),
+                ctx.client_ip.clone(),
+                ctx.opt_platform.is_some(),
+                event.events.len(),
+            ));
+            Ok(())
+        }
+        async fn before_create_official_account(
+            &self,
+            _ctx: &Context,
+            event: BeforeCreateOfficialAccount,
+        ) -> Result<CreateOfficialAccountDecision, BoxError> {
+            Ok(match event.name.as_deref() {
+                Some("reject") => CreateOfficialAccountDecision::Reject,
+                Some("reject-custom") => CreateOfficialAccountDecision::RejectWith(
+                    OfficialAccountRejectCode::new(120001, "official account name not allowed")?,
+                ),
+                _ => CreateOfficialAccountDecision::Allow,
+            })
+        }
+        async fn before_add_subscriber(
+            &self,
+            _ctx: &Context,
+            event: BeforeAddSubscriber,
+        ) -> Result<AddSubscriberDecision, BoxError> {
+            Ok(match event.operator_account.as_deref() {
+                Some("reject") => AddSubscriberDecision::Reject,
+                Some("refuse-subscribers") => AddSubscriberDecision::RefuseSubscribers(
+                    event
+                        .subscribe_account_list
+                        .iter()
+                        .take(1)
+                        .map(|s| s.subscriber_account.clone())
+                        .collect(),
+                ),
+                _ => AddSubscriberDecision::Allow,
+            })
+        }
+        async fn before_send_official_account_msg(
+            &self,
+            _ctx: &Context,
+            event: BeforeSendOfficialAccountMsg,
+        ) -> Result<OfficialAccountSendMsgDecision, BoxError> {
+            Ok(match event.cloud_custom_data.as_deref() {
+                Some("reject") => OfficialAccountSendMsgDecision::Reject,
+                Some("silent-drop") => OfficialAccountSendMsgDecision::SilentDrop,
+                Some("modify") => OfficialAccountSendMsgDecision::ModifyBody(vec![
+                    MsgElement::text("red packet"),
+                    MsgElement::custom("LV1", "CustomElement.MemberLevel"),
+                ]),
+                _ => OfficialAccountSendMsgDecision::Allow,
+            })
+        }
+    }
+
+    fn endpoint(app: &Arc<App>) -> TencentEndpoint {
+        TencentEndpoint::new(TencentConfig::new(1_400_000_001), app.clone())
+    }
+
+    fn query(r: &Value) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in r["query"].as_object().unwrap() {
+            q.append_pair(k, v.as_str().unwrap());
+        }
+        q.finish()
+    }
+
+    #[tokio::test]
+    async fn push_results_arrive_without_client_ip_or_platform_as_one_typed_call() {
+        let app = Arc::new(App::default());
+        let ep = endpoint(&app);
+        let m = manifest();
+        for kind in ["Push.OfflinePush", "Push.AllMemberPush"] {
+            let r = m["requests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["kind"] == kind)
+                .unwrap();
+            let q = query(r);
+            assert!(!q.contains("ClientIP") && !q.contains("OptPlatform"), "{q}");
+            let out = ep
+                .handle(Inbound::post(&q, read(&format!("{kind}.json"))))
+                .await;
+            assert_eq!(out.status, 200, "{kind}");
+            assert_eq!(out.body_text(), Reply::OK_JSON, "{kind}");
+        }
+        let seen = app.seen.lock().unwrap().clone();
+        assert_eq!(
+            seen,
+            [
+                ("Push.OfflinePush".to_owned(), None, false, 2),
+                ("Push.AllMemberPush".to_owned(), None, false, 2)
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn official_account_before_decisions_reply_as_the_pages_show() {
+        let app = Arc::new(App::default());
+        let ep = endpoint(&app);
+        let m = manifest();
+        let mut checked = 0;
+        for r in m["replies"].as_array().unwrap() {
+            let kind = r["kind"].as_str().unwrap();
+            let Some(field) = (match kind {
+                "OfficialAccount.CallbackBeforeCreateOfficialAccount" => Some("Name"),
+                "OfficialAccount.CallbackBeforeAddSubscriber" => Some("Operator_Account"),
+                "OfficialAccount.CallbackBeforeSendMsg" => Some("CloudCustomData"),
+                _ => None,
+            }) else {
+                continue;
+            };
+            // the request fixture, with the case named in the field the handler reads
+            let mut body: Value = serde_json::from_str(&read(&format!("{kind}.json"))).unwrap();
+            body[field] = json!(r["case"]);
+            let q = format!(
+                "SdkAppid=1400000001&CallbackCommand={kind}&contenttype=json&ClientIP=203.0.113.7&OptPlatform=RESTAPI"
+            );
+            let out = ep.handle(Inbound::post(&q, body.to_string())).await;
+            assert_eq!(out.status, 200, "{kind}");
+            let got: Value = serde_json::from_slice(&out.body).unwrap();
+            let file = r["file"].as_str().unwrap();
+            assert_eq!(got, reply_fixture(file), "{file}");
+            checked += 1;
+        }
+        assert_eq!(checked, 10);
+    }
 }
 
 mod properties {

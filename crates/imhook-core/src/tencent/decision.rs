@@ -172,21 +172,24 @@ impl<const MIN: i64, const MAX: i64> From<SendMsgDecision<MIN, MAX>> for Reply {
             SendMsgDecision::Modify {
                 msg_body,
                 cloud_custom_data,
-            } => {
-                let mut r = Reply::ok();
-                if let Some(body) = msg_body {
-                    r = r.extra(
-                        "MsgBody",
-                        serde_json::to_value(body).unwrap_or(serde_json::Value::Null),
-                    );
-                }
-                if let Some(data) = cloud_custom_data {
-                    r = r.extra("CloudCustomData", serde_json::Value::String(data));
-                }
-                r
-            }
+            } => modified(msg_body, cloud_custom_data),
         }
     }
+}
+
+/// `ErrorCode 0` with the replacement `MsgBody` and/or `CloudCustomData`.
+fn modified(msg_body: Option<Vec<MsgElement>>, cloud_custom_data: Option<String>) -> Reply {
+    let mut r = Reply::ok();
+    if let Some(body) = msg_body {
+        r = r.extra(
+            "MsgBody",
+            serde_json::to_value(body).unwrap_or(serde_json::Value::Null),
+        );
+    }
+    if let Some(data) = cloud_custom_data {
+        r = r.extra("CloudCustomData", serde_json::Value::String(data));
+    }
+    r
 }
 
 /// Decision of `Group.CallbackBeforeSendMsg` (custom codes 10100–10200).
@@ -263,5 +266,113 @@ impl RefuseAll {
         targets
             .iter()
             .fold(FriendVerdicts::allow_all(), |v, t| v.refuse(t.clone()))
+    }
+}
+
+/// Custom reject codes of `OfficialAccount.CallbackBeforeCreateOfficialAccount`:
+/// 120001–130000.
+pub type OfficialAccountRejectCode = RejectCode<120001, 130000>;
+
+/// Decision of `OfficialAccount.CallbackBeforeCreateOfficialAccount`
+/// (<https://www.tencentcloud.com/document/product/1047/60795>).
+///
+/// ```
+/// use imhook_core::tencent::Reply;
+/// use imhook_core::tencent::decision::{CreateOfficialAccountDecision, OfficialAccountRejectCode};
+/// let d = CreateOfficialAccountDecision::RejectWith(OfficialAccountRejectCode::new(120001, "name taken").unwrap());
+/// assert_eq!(Reply::from(d).to_json(), r#"{"ActionStatus":"OK","ErrorCode":120001,"ErrorInfo":"name taken"}"#);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum CreateOfficialAccountDecision {
+    /// Create it (`ErrorCode 0`).
+    #[default]
+    Allow,
+    /// Refuse (`ErrorCode 1`).
+    Reject,
+    /// Refuse with a custom code and message that reach the client.
+    RejectWith(OfficialAccountRejectCode),
+}
+
+impl From<CreateOfficialAccountDecision> for Reply {
+    fn from(d: CreateOfficialAccountDecision) -> Self {
+        match d {
+            CreateOfficialAccountDecision::Allow => Reply::ok(),
+            CreateOfficialAccountDecision::Reject => Reply::with_code(1, ""),
+            CreateOfficialAccountDecision::RejectWith(c) => c.reply(),
+        }
+    }
+}
+
+/// Decision of `OfficialAccount.CallbackBeforeAddSubscriber`
+/// (<https://www.tencentcloud.com/document/product/1047/60799>).
+///
+/// ```
+/// use imhook_core::tencent::Reply;
+/// use imhook_core::tencent::decision::AddSubscriberDecision;
+/// let d = AddSubscriberDecision::RefuseSubscribers(vec!["jared".into()]);
+/// assert_eq!(
+///     Reply::from(d).to_json(),
+///     r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","RefusedSubscribers_Account":["jared"]}"#
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum AddSubscriberDecision {
+    /// Add every subscriber (`ErrorCode 0`).
+    #[default]
+    Allow,
+    /// Refuse the whole request (`ErrorCode 1`).
+    Reject,
+    /// Add the subscribers except these (`ErrorCode 0` + `RefusedSubscribers_Account`).
+    RefuseSubscribers(Vec<String>),
+}
+
+impl From<AddSubscriberDecision> for Reply {
+    fn from(d: AddSubscriberDecision) -> Self {
+        match d {
+            AddSubscriberDecision::Allow => Reply::ok(),
+            AddSubscriberDecision::Reject => Reply::with_code(1, ""),
+            AddSubscriberDecision::RefuseSubscribers(m) => {
+                Reply::ok().extra("RefusedSubscribers_Account", serde_json::json!(m))
+            }
+        }
+    }
+}
+
+/// Decision of `OfficialAccount.CallbackBeforeSendMsg`
+/// (<https://www.tencentcloud.com/document/product/1047/60803>). The page documents no
+/// custom reject codes.
+///
+/// ```
+/// use imhook_core::tencent::Reply;
+/// use imhook_core::tencent::decision::OfficialAccountSendMsgDecision;
+/// assert_eq!(
+///     Reply::from(OfficialAccountSendMsgDecision::SilentDrop).to_json(),
+///     r#"{"ActionStatus":"OK","ErrorCode":2,"ErrorInfo":""}"#
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub enum OfficialAccountSendMsgDecision {
+    /// Deliver the message unchanged (`ErrorCode 0`).
+    #[default]
+    Allow,
+    /// Refuse it (`ErrorCode 1`; the sender sees 10016).
+    Reject,
+    /// Do not deliver it, but tell the sender it succeeded (`ErrorCode 2`).
+    SilentDrop,
+    /// Deliver this `MsgBody` instead of the original (`ErrorCode 0` + `MsgBody`).
+    ModifyBody(Vec<MsgElement>),
+}
+
+impl From<OfficialAccountSendMsgDecision> for Reply {
+    fn from(d: OfficialAccountSendMsgDecision) -> Self {
+        match d {
+            OfficialAccountSendMsgDecision::Allow => Reply::ok(),
+            OfficialAccountSendMsgDecision::Reject => Reply::with_code(1, ""),
+            OfficialAccountSendMsgDecision::SilentDrop => Reply::with_code(2, ""),
+            OfficialAccountSendMsgDecision::ModifyBody(body) => modified(Some(body), None),
+        }
     }
 }

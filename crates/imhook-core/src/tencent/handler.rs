@@ -37,7 +37,8 @@
 
 use super::context::Context;
 use super::decision::{
-    C2cSendMsgDecision, FriendVerdicts, GroupDecision, GroupSendMsgDecision, InviteDecision,
+    AddSubscriberDecision, C2cSendMsgDecision, CreateOfficialAccountDecision, FriendVerdicts,
+    GroupDecision, GroupSendMsgDecision, InviteDecision, OfficialAccountSendMsgDecision,
 };
 use super::events::*;
 use super::reply::{BeforeFailurePolicy, Reply};
@@ -368,6 +369,173 @@ pub trait CallbackHandler: Send + Sync + 'static {
         let _ = (ctx, event);
         Ok(())
     }
+    /// `OfficialAccount.CallbackBeforeCreateOfficialAccount`: before an official account is created. Default: allow.
+    async fn before_create_official_account(
+        &self,
+        ctx: &Context,
+        event: BeforeCreateOfficialAccount,
+    ) -> Result<CreateOfficialAccountDecision, BoxError> {
+        let _ = (ctx, event);
+        Ok(CreateOfficialAccountDecision::default())
+    }
+    /// `OfficialAccount.CallbackAfterCreateOfficialAccount`: an official account was created.
+    async fn after_create_official_account(
+        &self,
+        ctx: &Context,
+        event: AfterCreateOfficialAccount,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `OfficialAccount.CallbackAfterOfficialAccountInfoChanged`: an official account's profile changed.
+    async fn after_official_account_info_changed(
+        &self,
+        ctx: &Context,
+        event: AfterOfficialAccountInfoChanged,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `OfficialAccount.CallbackAfterOfficialAccountDestroyed`: an official account was destroyed.
+    async fn after_official_account_destroyed(
+        &self,
+        ctx: &Context,
+        event: AfterOfficialAccountDestroyed,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `OfficialAccount.CallbackBeforeAddSubscriber`: before users subscribe to an official account. Default: allow.
+    async fn before_add_subscriber(
+        &self,
+        ctx: &Context,
+        event: BeforeAddSubscriber,
+    ) -> Result<AddSubscriberDecision, BoxError> {
+        let _ = (ctx, event);
+        Ok(AddSubscriberDecision::default())
+    }
+    /// `OfficialAccount.CallbackAfterAddSubscriber`: users subscribed to an official account.
+    async fn after_add_subscriber(
+        &self,
+        ctx: &Context,
+        event: AfterAddSubscriber,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `OfficialAccount.CallbackAfterOfficialAccountFull`: an official account reached its subscriber limit.
+    async fn after_official_account_full(
+        &self,
+        ctx: &Context,
+        event: AfterOfficialAccountFull,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `OfficialAccount.CallbackAfterDeleteSubscriber`: users unsubscribed from an official account.
+    async fn after_delete_subscriber(
+        &self,
+        ctx: &Context,
+        event: AfterDeleteSubscriber,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `OfficialAccount.CallbackBeforeSendMsg`: before an official-account message is delivered. Default: allow.
+    async fn before_send_official_account_msg(
+        &self,
+        ctx: &Context,
+        event: BeforeSendOfficialAccountMsg,
+    ) -> Result<OfficialAccountSendMsgDecision, BoxError> {
+        let _ = (ctx, event);
+        Ok(OfficialAccountSendMsgDecision::default())
+    }
+    /// `OfficialAccount.CallbackAfterSendMsg`: an official-account message was delivered.
+    async fn after_send_official_account_msg(
+        &self,
+        ctx: &Context,
+        event: AfterSendOfficialAccountMsg,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `OfficialAccount.CallbackAfterMsgWithDraw`: official-account messages were recalled.
+    async fn after_official_account_msg_recalled(
+        &self,
+        ctx: &Context,
+        event: AfterOfficialAccountMsgRecalled,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `Push.OfflinePush`: a batch of offline-push results (one call for the whole list).
+    async fn offline_push_results(
+        &self,
+        ctx: &Context,
+        event: OfflinePushResults,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `Push.AllMemberPush`: a batch of all-member push results (one call for the whole list).
+    async fn all_member_push_results(
+        &self,
+        ctx: &Context,
+        event: AllMemberPushResults,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `Alert.RequestOverLimit`: a REST API's request rate passed 80 % of its limit.
+    async fn request_over_limit(
+        &self,
+        ctx: &Context,
+        event: RequestOverLimit,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `Bot.OnC2CMessage`: a one-to-one message was sent to a chatbot.
+    async fn bot_c2c_message(&self, ctx: &Context, event: BotC2cMessage) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `Bot.OnGroupMessage`: a group message mentioned chatbots.
+    async fn bot_group_message(
+        &self,
+        ctx: &Context,
+        event: BotGroupMessage,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `Chatbot.OnC2CSignalMessage`: custom pass-through content was sent to a chatbot.
+    async fn chatbot_signal_message(
+        &self,
+        ctx: &Context,
+        event: ChatbotSignalMessage,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `ContentCallback.ResultNotify`: a cloud moderation result.
+    async fn moderation_result(
+        &self,
+        ctx: &Context,
+        event: ModerationResult,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
+    /// `C2C.CallbackAfterC2CMsgExtension`: extensions of a one-to-one message were set, deleted or cleared.
+    async fn after_c2c_msg_extension(
+        &self,
+        ctx: &Context,
+        event: AfterC2cMsgExtension,
+    ) -> Result<(), BoxError> {
+        let _ = (ctx, event);
+        Ok(())
+    }
 
     /// Any command the library does not type, or a catalogued one whose body could not
     /// be decoded (`event.error` says why). Return a raw reply to answer a new
@@ -530,6 +698,80 @@ pub async fn dispatch<H: CallbackHandler + ?Sized>(
         }
         TencentEvent::AfterC2cMsgRecalled(e) => {
             handler.after_c2c_msg_recalled(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::BeforeCreateOfficialAccount(e) => {
+            Ok(handler.before_create_official_account(ctx, e).await?.into())
+        }
+        TencentEvent::AfterCreateOfficialAccount(e) => {
+            handler.after_create_official_account(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::AfterOfficialAccountInfoChanged(e) => {
+            handler.after_official_account_info_changed(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::AfterOfficialAccountDestroyed(e) => {
+            handler.after_official_account_destroyed(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::BeforeAddSubscriber(e) => {
+            Ok(handler.before_add_subscriber(ctx, e).await?.into())
+        }
+        TencentEvent::AfterAddSubscriber(e) => {
+            handler.after_add_subscriber(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::AfterOfficialAccountFull(e) => {
+            handler.after_official_account_full(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::AfterDeleteSubscriber(e) => {
+            handler.after_delete_subscriber(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::BeforeSendOfficialAccountMsg(e) => Ok(handler
+            .before_send_official_account_msg(ctx, e)
+            .await?
+            .into()),
+        TencentEvent::AfterSendOfficialAccountMsg(e) => {
+            handler.after_send_official_account_msg(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::AfterOfficialAccountMsgRecalled(e) => {
+            handler.after_official_account_msg_recalled(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::OfflinePushResults(e) => {
+            handler.offline_push_results(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::AllMemberPushResults(e) => {
+            handler.all_member_push_results(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::RequestOverLimit(e) => {
+            handler.request_over_limit(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::BotC2cMessage(e) => {
+            handler.bot_c2c_message(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::BotGroupMessage(e) => {
+            handler.bot_group_message(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::ChatbotSignalMessage(e) => {
+            handler.chatbot_signal_message(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::ModerationResult(e) => {
+            handler.moderation_result(ctx, e).await?;
+            Ok(Reply::ok())
+        }
+        TencentEvent::AfterC2cMsgExtension(e) => {
+            handler.after_c2c_msg_extension(ctx, e).await?;
             Ok(Reply::ok())
         }
         TencentEvent::Unknown(u) => Ok(handler.unknown(ctx, u).await?.unwrap_or_else(Reply::ok)),

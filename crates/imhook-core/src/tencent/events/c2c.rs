@@ -264,3 +264,47 @@ pub struct AfterC2cMsgRecalled {
     )]
     pub event_time: Option<i64>,
 }
+
+/// `C2C.CallbackAfterC2CMsgExtension`: extensions of a one-to-one message were set, deleted or cleared.
+///
+/// Page: <https://www.tencentcloud.com/document/product/1047/76006>.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct AfterC2cMsgExtension {
+    /// `From_Account`: the message's sender.
+    #[serde(rename = "From_Account")]
+    pub from_account: String,
+    /// `To_Account`: the message's recipient.
+    #[serde(rename = "To_Account")]
+    pub to_account: String,
+    /// `MsgKey`: the message.
+    #[serde(rename = "MsgKey")]
+    pub msg_key: String,
+    /// `OperateType`: 1 set, 2 delete, 3 clear.
+    #[serde(rename = "OperateType")]
+    pub operate_type: super::group::OperateType,
+    /// `ExtensionList`: `Value` is `""` for deletions, the list is empty for clear.
+    #[serde(
+        rename = "ExtensionList",
+        default,
+        deserialize_with = "wire::lenient_list",
+        skip_serializing_if = "is_empty"
+    )]
+    pub extension_list: Vec<super::group::Extension>,
+    /// `Seq`: latest version of the extension set.
+    #[serde(
+        rename = "Seq",
+        default,
+        deserialize_with = "wire::opt_u64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub seq: Option<u64>,
+    /// `EventTime`: when the event fired, Unix milliseconds (number or numeric string).
+    #[serde(
+        rename = "EventTime",
+        default,
+        deserialize_with = "wire::opt_i64",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub event_time: Option<i64>,
+}

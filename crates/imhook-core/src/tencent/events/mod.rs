@@ -20,22 +20,32 @@
 //! assert_eq!(record.event["CallbackCommand"], "Group.CallbackAfterGroupFull");
 //! ```
 
+pub mod alert;
+pub mod bot;
 pub mod c2c;
 pub mod common;
 pub mod follow;
 pub mod group;
 pub mod message;
+pub mod moderation;
+pub mod official_account;
 pub mod profile;
+pub mod push;
 pub mod sns;
 pub mod state;
 pub mod topic;
 
+pub use alert::*;
+pub use bot::*;
 pub use c2c::*;
 pub use common::{GroupType, KeyValue, Member};
 pub use follow::*;
 pub use group::*;
 pub use message::MsgElement;
+pub use moderation::*;
+pub use official_account::*;
 pub use profile::*;
+pub use push::*;
 pub use sns::*;
 pub use state::*;
 pub use topic::*;
@@ -129,6 +139,44 @@ pub enum TencentEvent {
     AfterC2cMsgRead(c2c::AfterC2cMsgRead),
     /// C2C.CallbackAfterMsgWithDraw
     AfterC2cMsgRecalled(c2c::AfterC2cMsgRecalled),
+    /// OfficialAccount.CallbackBeforeCreateOfficialAccount
+    BeforeCreateOfficialAccount(official_account::BeforeCreateOfficialAccount),
+    /// OfficialAccount.CallbackAfterCreateOfficialAccount
+    AfterCreateOfficialAccount(official_account::AfterCreateOfficialAccount),
+    /// OfficialAccount.CallbackAfterOfficialAccountInfoChanged
+    AfterOfficialAccountInfoChanged(official_account::AfterOfficialAccountInfoChanged),
+    /// OfficialAccount.CallbackAfterOfficialAccountDestroyed
+    AfterOfficialAccountDestroyed(official_account::AfterOfficialAccountDestroyed),
+    /// OfficialAccount.CallbackBeforeAddSubscriber
+    BeforeAddSubscriber(official_account::BeforeAddSubscriber),
+    /// OfficialAccount.CallbackAfterAddSubscriber
+    AfterAddSubscriber(official_account::AfterAddSubscriber),
+    /// OfficialAccount.CallbackAfterOfficialAccountFull
+    AfterOfficialAccountFull(official_account::AfterOfficialAccountFull),
+    /// OfficialAccount.CallbackAfterDeleteSubscriber
+    AfterDeleteSubscriber(official_account::AfterDeleteSubscriber),
+    /// OfficialAccount.CallbackBeforeSendMsg
+    BeforeSendOfficialAccountMsg(official_account::BeforeSendOfficialAccountMsg),
+    /// OfficialAccount.CallbackAfterSendMsg
+    AfterSendOfficialAccountMsg(official_account::AfterSendOfficialAccountMsg),
+    /// OfficialAccount.CallbackAfterMsgWithDraw
+    AfterOfficialAccountMsgRecalled(official_account::AfterOfficialAccountMsgRecalled),
+    /// Push.OfflinePush
+    OfflinePushResults(push::OfflinePushResults),
+    /// Push.AllMemberPush
+    AllMemberPushResults(push::AllMemberPushResults),
+    /// Alert.RequestOverLimit
+    RequestOverLimit(alert::RequestOverLimit),
+    /// Bot.OnC2CMessage
+    BotC2cMessage(bot::BotC2cMessage),
+    /// Bot.OnGroupMessage
+    BotGroupMessage(bot::BotGroupMessage),
+    /// Chatbot.OnC2CSignalMessage
+    ChatbotSignalMessage(bot::ChatbotSignalMessage),
+    /// ContentCallback.ResultNotify
+    ModerationResult(moderation::ModerationResult),
+    /// C2C.CallbackAfterC2CMsgExtension
+    AfterC2cMsgExtension(c2c::AfterC2cMsgExtension),
     /// A command the library does not model, or a known command whose typed decode failed.
     Unknown(UnknownEvent),
 }
@@ -400,6 +448,138 @@ impl TencentEvent {
                 TencentEvent::AfterC2cMsgRecalled,
                 |_| Ok(()),
             ),
+            "OfficialAccount.CallbackBeforeCreateOfficialAccount" => {
+                typed::<official_account::BeforeCreateOfficialAccount>(
+                    command,
+                    body,
+                    TencentEvent::BeforeCreateOfficialAccount,
+                    |_| Ok(()),
+                )
+            }
+            "OfficialAccount.CallbackAfterCreateOfficialAccount" => {
+                typed::<official_account::AfterCreateOfficialAccount>(
+                    command,
+                    body,
+                    TencentEvent::AfterCreateOfficialAccount,
+                    |_| Ok(()),
+                )
+            }
+            "OfficialAccount.CallbackAfterOfficialAccountInfoChanged" => {
+                typed::<official_account::AfterOfficialAccountInfoChanged>(
+                    command,
+                    body,
+                    TencentEvent::AfterOfficialAccountInfoChanged,
+                    |_| Ok(()),
+                )
+            }
+            "OfficialAccount.CallbackAfterOfficialAccountDestroyed" => {
+                typed::<official_account::AfterOfficialAccountDestroyed>(
+                    command,
+                    body,
+                    TencentEvent::AfterOfficialAccountDestroyed,
+                    |_| Ok(()),
+                )
+            }
+            "OfficialAccount.CallbackBeforeAddSubscriber" => {
+                typed::<official_account::BeforeAddSubscriber>(
+                    command,
+                    body,
+                    TencentEvent::BeforeAddSubscriber,
+                    |_| Ok(()),
+                )
+            }
+            "OfficialAccount.CallbackAfterAddSubscriber" => {
+                typed::<official_account::AfterAddSubscriber>(
+                    command,
+                    body,
+                    TencentEvent::AfterAddSubscriber,
+                    |_| Ok(()),
+                )
+            }
+            "OfficialAccount.CallbackAfterOfficialAccountFull" => {
+                typed::<official_account::AfterOfficialAccountFull>(
+                    command,
+                    body,
+                    TencentEvent::AfterOfficialAccountFull,
+                    |_| Ok(()),
+                )
+            }
+            "OfficialAccount.CallbackAfterDeleteSubscriber" => {
+                typed::<official_account::AfterDeleteSubscriber>(
+                    command,
+                    body,
+                    TencentEvent::AfterDeleteSubscriber,
+                    |_| Ok(()),
+                )
+            }
+            "OfficialAccount.CallbackBeforeSendMsg" => {
+                typed::<official_account::BeforeSendOfficialAccountMsg>(
+                    command,
+                    body,
+                    TencentEvent::BeforeSendOfficialAccountMsg,
+                    |_| Ok(()),
+                )
+            }
+            "OfficialAccount.CallbackAfterSendMsg" => {
+                typed::<official_account::AfterSendOfficialAccountMsg>(
+                    command,
+                    body,
+                    TencentEvent::AfterSendOfficialAccountMsg,
+                    |_| Ok(()),
+                )
+            }
+            "OfficialAccount.CallbackAfterMsgWithDraw" => {
+                typed::<official_account::AfterOfficialAccountMsgRecalled>(
+                    command,
+                    body,
+                    TencentEvent::AfterOfficialAccountMsgRecalled,
+                    |_| Ok(()),
+                )
+            }
+            "Push.OfflinePush" => typed::<push::OfflinePushResults>(
+                command,
+                body,
+                TencentEvent::OfflinePushResults,
+                |_| Ok(()),
+            ),
+            "Push.AllMemberPush" => typed::<push::AllMemberPushResults>(
+                command,
+                body,
+                TencentEvent::AllMemberPushResults,
+                |_| Ok(()),
+            ),
+            "Alert.RequestOverLimit" => typed::<alert::RequestOverLimit>(
+                command,
+                body,
+                TencentEvent::RequestOverLimit,
+                |_| Ok(()),
+            ),
+            "Bot.OnC2CMessage" => {
+                typed::<bot::BotC2cMessage>(command, body, TencentEvent::BotC2cMessage, |_| Ok(()))
+            }
+            "Bot.OnGroupMessage" => {
+                typed::<bot::BotGroupMessage>(command, body, TencentEvent::BotGroupMessage, |_| {
+                    Ok(())
+                })
+            }
+            "Chatbot.OnC2CSignalMessage" => typed::<bot::ChatbotSignalMessage>(
+                command,
+                body,
+                TencentEvent::ChatbotSignalMessage,
+                |_| Ok(()),
+            ),
+            "ContentCallback.ResultNotify" => typed::<moderation::ModerationResult>(
+                command,
+                body,
+                TencentEvent::ModerationResult,
+                |_| Ok(()),
+            ),
+            "C2C.CallbackAfterC2CMsgExtension" => typed::<c2c::AfterC2cMsgExtension>(
+                command,
+                body,
+                TencentEvent::AfterC2cMsgExtension,
+                |_| Ok(()),
+            ),
             _ => unknown(command, body, None),
         }
     }
@@ -445,6 +625,33 @@ impl TencentEvent {
             Self::AfterSendC2cMsg(_) => "C2C.CallbackAfterSendMsg",
             Self::AfterC2cMsgRead(_) => "C2C.CallbackAfterMsgReport",
             Self::AfterC2cMsgRecalled(_) => "C2C.CallbackAfterMsgWithDraw",
+            Self::BeforeCreateOfficialAccount(_) => {
+                "OfficialAccount.CallbackBeforeCreateOfficialAccount"
+            }
+            Self::AfterCreateOfficialAccount(_) => {
+                "OfficialAccount.CallbackAfterCreateOfficialAccount"
+            }
+            Self::AfterOfficialAccountInfoChanged(_) => {
+                "OfficialAccount.CallbackAfterOfficialAccountInfoChanged"
+            }
+            Self::AfterOfficialAccountDestroyed(_) => {
+                "OfficialAccount.CallbackAfterOfficialAccountDestroyed"
+            }
+            Self::BeforeAddSubscriber(_) => "OfficialAccount.CallbackBeforeAddSubscriber",
+            Self::AfterAddSubscriber(_) => "OfficialAccount.CallbackAfterAddSubscriber",
+            Self::AfterOfficialAccountFull(_) => "OfficialAccount.CallbackAfterOfficialAccountFull",
+            Self::AfterDeleteSubscriber(_) => "OfficialAccount.CallbackAfterDeleteSubscriber",
+            Self::BeforeSendOfficialAccountMsg(_) => "OfficialAccount.CallbackBeforeSendMsg",
+            Self::AfterSendOfficialAccountMsg(_) => "OfficialAccount.CallbackAfterSendMsg",
+            Self::AfterOfficialAccountMsgRecalled(_) => "OfficialAccount.CallbackAfterMsgWithDraw",
+            Self::OfflinePushResults(_) => "Push.OfflinePush",
+            Self::AllMemberPushResults(_) => "Push.AllMemberPush",
+            Self::RequestOverLimit(_) => "Alert.RequestOverLimit",
+            Self::BotC2cMessage(_) => "Bot.OnC2CMessage",
+            Self::BotGroupMessage(_) => "Bot.OnGroupMessage",
+            Self::ChatbotSignalMessage(_) => "Chatbot.OnC2CSignalMessage",
+            Self::ModerationResult(_) => "ContentCallback.ResultNotify",
+            Self::AfterC2cMsgExtension(_) => "C2C.CallbackAfterC2CMsgExtension",
             Self::Unknown(u) => &u.command,
         }
     }
@@ -454,7 +661,7 @@ impl TencentEvent {
         !matches!(self, Self::Unknown(_))
     }
 
-    /// `true` for the eight Before commands (typed or not).
+    /// `true` for the Before commands (typed or not), see [`is_before_command`].
     pub fn is_before(&self) -> bool {
         is_before_command(self.command())
     }
@@ -473,7 +680,9 @@ impl TencentEvent {
         }
     }
 
-    /// The event in its wire shape (canonical names, `CallbackCommand` included), or
+    /// The event in its wire shape (canonical names, `CallbackCommand` included where
+    /// the provider's body carries it: not for the push results and moderation results,
+    /// whose command is only in the query), or
     /// the raw JSON for unknown events.
     pub fn to_wire_json(&self) -> serde_json::Value {
         let typed = match self {
@@ -515,12 +724,35 @@ impl TencentEvent {
             Self::AfterSendC2cMsg(e) => serde_json::to_value(e),
             Self::AfterC2cMsgRead(e) => serde_json::to_value(e),
             Self::AfterC2cMsgRecalled(e) => serde_json::to_value(e),
+            Self::BeforeCreateOfficialAccount(e) => serde_json::to_value(e),
+            Self::AfterCreateOfficialAccount(e) => serde_json::to_value(e),
+            Self::AfterOfficialAccountInfoChanged(e) => serde_json::to_value(e),
+            Self::AfterOfficialAccountDestroyed(e) => serde_json::to_value(e),
+            Self::BeforeAddSubscriber(e) => serde_json::to_value(e),
+            Self::AfterAddSubscriber(e) => serde_json::to_value(e),
+            Self::AfterOfficialAccountFull(e) => serde_json::to_value(e),
+            Self::AfterDeleteSubscriber(e) => serde_json::to_value(e),
+            Self::BeforeSendOfficialAccountMsg(e) => serde_json::to_value(e),
+            Self::AfterSendOfficialAccountMsg(e) => serde_json::to_value(e),
+            Self::AfterOfficialAccountMsgRecalled(e) => serde_json::to_value(e),
+            Self::OfflinePushResults(e) => serde_json::to_value(e),
+            Self::AllMemberPushResults(e) => serde_json::to_value(e),
+            Self::RequestOverLimit(e) => serde_json::to_value(e),
+            Self::BotC2cMessage(e) => serde_json::to_value(e),
+            Self::BotGroupMessage(e) => serde_json::to_value(e),
+            Self::ChatbotSignalMessage(e) => serde_json::to_value(e),
+            Self::ModerationResult(e) => serde_json::to_value(e),
+            Self::AfterC2cMsgExtension(e) => serde_json::to_value(e),
             Self::Unknown(u) => {
                 return serde_json::from_str(u.raw.get()).unwrap_or(serde_json::Value::Null);
             }
         };
         let mut value = typed.unwrap_or(serde_json::Value::Null);
-        if let Some(map) = value.as_object_mut() {
+        let body_has_command = !matches!(
+            self,
+            Self::OfflinePushResults(_) | Self::AllMemberPushResults(_) | Self::ModerationResult(_)
+        );
+        if let Some(map) = value.as_object_mut().filter(|_| body_has_command) {
             map.insert(
                 "CallbackCommand".to_owned(),
                 serde_json::Value::String(self.command().to_owned()),
@@ -540,7 +772,8 @@ impl TencentEvent {
     }
 }
 
-/// `true` for the eight Before commands of the catalogue.
+/// `true` for the Before commands of the catalogue: IM waits for their reply, which is a
+/// decision.
 pub fn is_before_command(command: &str) -> bool {
     matches!(
         command,
@@ -552,10 +785,13 @@ pub fn is_before_command(command: &str) -> bool {
             | "C2C.CallbackBeforeSendMsg"
             | "Sns.CallbackPrevFriendAdd"
             | "Sns.CallbackPrevFriendResponse"
+            | "OfficialAccount.CallbackBeforeCreateOfficialAccount"
+            | "OfficialAccount.CallbackBeforeAddSubscriber"
+            | "OfficialAccount.CallbackBeforeSendMsg"
     )
 }
 
-/// Every command of the catalogue, in the order of tencent.md §5.2's families.
+/// Every command of the catalogue, grouped by family.
 pub const COMMANDS: &[&str] = &[
     "Group.CallbackBeforeCreateGroup",
     "Group.CallbackAfterCreateGroup",
@@ -595,4 +831,23 @@ pub const COMMANDS: &[&str] = &[
     "C2C.CallbackAfterSendMsg",
     "C2C.CallbackAfterMsgReport",
     "C2C.CallbackAfterMsgWithDraw",
+    "C2C.CallbackAfterC2CMsgExtension",
+    "OfficialAccount.CallbackBeforeCreateOfficialAccount",
+    "OfficialAccount.CallbackAfterCreateOfficialAccount",
+    "OfficialAccount.CallbackAfterOfficialAccountInfoChanged",
+    "OfficialAccount.CallbackAfterOfficialAccountDestroyed",
+    "OfficialAccount.CallbackBeforeAddSubscriber",
+    "OfficialAccount.CallbackAfterAddSubscriber",
+    "OfficialAccount.CallbackAfterOfficialAccountFull",
+    "OfficialAccount.CallbackAfterDeleteSubscriber",
+    "OfficialAccount.CallbackBeforeSendMsg",
+    "OfficialAccount.CallbackAfterSendMsg",
+    "OfficialAccount.CallbackAfterMsgWithDraw",
+    "Push.OfflinePush",
+    "Push.AllMemberPush",
+    "Alert.RequestOverLimit",
+    "Bot.OnC2CMessage",
+    "Bot.OnGroupMessage",
+    "Chatbot.OnC2CSignalMessage",
+    "ContentCallback.ResultNotify",
 ];
