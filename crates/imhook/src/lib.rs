@@ -4,9 +4,9 @@
 //!
 //! This facade is the one dependency an application needs: it re-exports the core
 //! ([`tencent`], [`agora`], [`Secret`], the endpoints and the de-duplication stores),
-//! [`async_trait`] for implementing the handler traits, and, behind features, the
-//! framework adapters [`axum`](crate::axum) (feature `axum`), [`actix`](crate::actix)
-//! (feature `actix`), [`warp`](crate::warp) (feature `warp`) and the shared Redis store
+//! [`async_trait`](macro@async_trait) for implementing the handler traits, and, behind features, the
+//! framework adapters [`axum`] (feature `axum`), [`actix`]
+//! (feature `actix`), [`warp`] (feature `warp`) and the shared Redis store
 //! `redis` (feature `redis`).
 //!
 //! ```toml
