@@ -4,7 +4,7 @@
 //! cargo run -p imhook --features actix --example actix_minimal
 //! ```
 
-use async_trait::async_trait;
+use imhook::async_trait;
 use imhook::agora::{self, AgoraConfig, AgoraEndpoint};
 use imhook::tencent::{self, Context, TencentConfig, TencentEndpoint, events::AfterCreateGroup};
 use imhook::{BoxError, Secret};

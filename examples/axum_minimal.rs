@@ -5,7 +5,7 @@
 //!   cargo run -p imhook --features axum --example axum_minimal
 //! ```
 
-use async_trait::async_trait;
+use imhook::async_trait;
 use imhook::agora::{self, AgoraConfig, events::GroupOpEvent};
 use imhook::tencent::{self, Context, TencentConfig, events::AfterCreateGroup};
 use imhook::{BoxError, Secret};

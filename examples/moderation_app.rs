@@ -11,7 +11,7 @@
 //! ```
 #![allow(dead_code)]
 
-use async_trait::async_trait;
+use imhook::async_trait;
 use axum::{Json, Router, extract::State, routing::get};
 use imhook::agora::{
     self, AgoraConfig, PreSendDecision,

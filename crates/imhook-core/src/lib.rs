@@ -6,6 +6,7 @@
 //! Adapters (axum, actix-web, warp) translate a framework request into an
 //! [`Inbound`] and the [`Outbound`] back into a response; every rule lives here.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod agora;
 pub mod body;
@@ -16,6 +17,7 @@ pub mod idempotency;
 pub mod inbound;
 pub mod record;
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 #[path = "redis_store.rs"]
 pub mod redis;
 pub mod secret;
