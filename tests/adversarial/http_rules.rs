@@ -1,8 +1,130 @@
 //! HTTP rules that must hold the same in the core and in every framework.
 
 use super::*;
+use crate::client::exchange;
+use crate::servers::Target;
+use std::net::SocketAddr;
+use std::time::Duration;
 
 /// The cases of this group, run by every target.
 pub(crate) fn cases(_tag: &str) -> Vec<Case> {
     Vec::new()
+}
+
+/// A complete, valid Tencent callback as raw bytes: what a smuggler hides.
+fn hidden_request(addr: SocketAddr, group: &str) -> String {
+    let ts = now().to_string();
+    let query = tq_raw(&APP.to_string(), &sign(TOKEN, &ts), &ts);
+    let body = after(group);
+    format!(
+        "POST /tencent?{query} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// A request with both `Content-Length` and `Transfer-Encoding: chunked` is answered and
+/// the connection closed (RFC 9112 §6.1), whichever header a server would follow: the
+/// request hidden behind the framing the server did not use is never processed.
+async fn ambiguous_framing_is_answered_and_closed(target: Target) {
+    let addr = target.addr().unwrap();
+    let name = target.name;
+    // Hidden after the chunked terminator, inside the Content-Length.
+    let hidden = hidden_request(addr, &format!("{name}_smuggled_cl"));
+    let body = format!("0\r\n\r\n{hidden}");
+    let te_first = format!(
+        "POST /agora HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nTransfer-Encoding: chunked\r\n\r\n{body}",
+        body.len()
+    );
+    // Hidden inside the chunk, after a Content-Length that covers only the size line.
+    let hidden = hidden_request(addr, &format!("{name}_smuggled_te"));
+    let size_line = format!("{:x}\r\n", hidden.len());
+    let cl_first = format!(
+        "POST /agora HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Transfer-Encoding: chunked\r\nContent-Length: {}\r\n\r\n{size_line}{hidden}\r\n0\r\n\r\n",
+        size_line.len()
+    );
+    for (variant, raw) in [
+        ("CL covers all", te_first),
+        ("CL covers the size line", cl_first),
+    ] {
+        let before = target.calls();
+        let got = exchange(addr, raw.as_bytes(), Duration::from_secs(5))
+            .await
+            .unwrap();
+        let at = format!("{name}, {variant}");
+        assert_eq!(
+            target.calls(),
+            before,
+            "{at}: the hidden request was processed"
+        );
+        assert_eq!(got.statuses().len(), 1, "{at}: {:?}", got.text);
+        assert!(
+            got.closed,
+            "{at}: the connection stayed open: {:?}",
+            got.text
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ambiguous_framing_is_answered_and_closed_axum() {
+    ambiguous_framing_is_answered_and_closed(servers::axum().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ambiguous_framing_is_answered_and_closed_actix() {
+    ambiguous_framing_is_answered_and_closed(servers::actix().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ambiguous_framing_is_answered_and_closed_warp() {
+    ambiguous_framing_is_answered_and_closed(servers::warp().await).await;
+}
+
+/// A chunked body followed by a trailer section (RFC 9112 §7.1.2) is a valid request.
+async fn chunked_trailers_are_accepted(target: Target) {
+    let addr = target.addr().unwrap();
+    let name = target.name;
+    let ts = now().to_string();
+    let query = tq_raw(&APP.to_string(), &sign(TOKEN, &ts), &ts);
+    let body = after(&format!("{name}_trailers"));
+    let (a, b) = body.split_at(body.len() / 2);
+    for trailers in ["X-Checksum: 5d41402a\r\n", "X-One: 1\r\nX-Two: 2\r\n"] {
+        let raw = format!(
+            "POST /tencent?{query} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Transfer-Encoding: chunked\r\nTrailer: X-Checksum\r\nConnection: close\r\n\r\n\
+             {:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n{trailers}\r\n",
+            a.len(),
+            b.len()
+        );
+        let before = target.calls();
+        let got = exchange(addr, raw.as_bytes(), Duration::from_secs(5))
+            .await
+            .unwrap();
+        let at = format!("{name}, trailers {trailers:?}");
+        assert_eq!(got.statuses(), vec![200], "{at}: {:?}", got.text);
+        assert!(
+            got.text.contains(r#""ActionStatus":"OK""#),
+            "{at}: {:?}",
+            got.text
+        );
+        assert_eq!(target.calls(), before + 1, "{at}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chunked_trailers_are_accepted_axum() {
+    chunked_trailers_are_accepted(servers::axum().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chunked_trailers_are_accepted_actix() {
+    chunked_trailers_are_accepted(servers::actix().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chunked_trailers_are_accepted_warp() {
+    chunked_trailers_are_accepted(servers::warp().await).await;
 }
