@@ -6,11 +6,84 @@ use crate::servers::Target;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+/// A signed Tencent query, and a signed Agora body with callId `call_id`.
+fn signed(call_id: &str) -> (String, String) {
+    let ts = now().to_string();
+    let query = tq_raw(&APP.to_string(), &sign(TOKEN, &ts), &ts);
+    let body = agora_body(call_id, json!(1), &sec(call_id, "1", SECRET), json!({}));
+    (query, body)
+}
 /// The cases of this group, run by every target.
-pub(crate) fn cases(_tag: &str) -> Vec<Case> {
-    Vec::new()
+pub(crate) fn cases(tag: &str) -> Vec<Case> {
+    let mut c = Vec::new();
+    // Method tokens are case-sensitive (RFC 9110 §9.1): `post` is not `POST`.
+    for method in ["post", "PoSt", "Post"] {
+        let call_id = format!("{tag}_method_{method}");
+        let (query, body) = signed(&call_id);
+        for (route, query, body) in [
+            ("/tencent", query, after(&format!("{tag}_{method}"))),
+            ("/agora", String::new(), body.clone()),
+            ("/agora/pre-send", String::new(), body),
+        ] {
+            c.push(Case {
+                name: format!("{route}: method {method} is 405"),
+                req: Request {
+                    method,
+                    route,
+                    query,
+                    body: body.into_bytes(),
+                    mode: BodyMode::Length,
+                },
+                status: 405,
+                want: Want::Status,
+                calls: 0,
+            });
+        }
+    }
+    c
 }
 
+/// `post` and `PoSt` are answered 405 with `Allow: POST` by every framework.
+async fn method_tokens_are_case_sensitive(target: Target) {
+    let addr = target.addr().unwrap();
+    for method in ["post", "PoSt"] {
+        let (query, body) = signed(&format!("{}_allow_{method}", target.name));
+        for (route, query, body) in [
+            ("/tencent", query, after("g")),
+            ("/agora", String::new(), body.clone()),
+            ("/agora/pre-send", String::new(), body),
+        ] {
+            let before = target.calls();
+            let req = Request {
+                method,
+                route,
+                query,
+                body: body.into_bytes(),
+                mode: BodyMode::Length,
+            };
+            let resp = client::send(addr, &req).await.unwrap();
+            let at = format!("{} {method} {route}", target.name);
+            assert_eq!(resp.status, 405, "{at}");
+            assert!(resp.head.contains("\r\nallow: post"), "{at}: {}", resp.head);
+            assert_eq!(target.calls(), before, "{at}: the handler was called");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn method_tokens_are_case_sensitive_axum() {
+    method_tokens_are_case_sensitive(servers::axum().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn method_tokens_are_case_sensitive_actix() {
+    method_tokens_are_case_sensitive(servers::actix().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn method_tokens_are_case_sensitive_warp() {
+    method_tokens_are_case_sensitive(servers::warp().await).await;
+}
 /// A complete, valid Tencent callback as raw bytes: what a smuggler hides.
 fn hidden_request(addr: SocketAddr, group: &str) -> String {
     let ts = now().to_string();
