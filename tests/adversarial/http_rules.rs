@@ -13,6 +13,7 @@ fn signed(call_id: &str) -> (String, String) {
     let body = agora_body(call_id, json!(1), &sec(call_id, "1", SECRET), json!({}));
     (query, body)
 }
+
 /// The cases of this group, run by every target.
 pub(crate) fn cases(tag: &str) -> Vec<Case> {
     let mut c = Vec::new();
@@ -84,6 +85,7 @@ async fn method_tokens_are_case_sensitive_actix() {
 async fn method_tokens_are_case_sensitive_warp() {
     method_tokens_are_case_sensitive(servers::warp().await).await;
 }
+
 /// A complete, valid Tencent callback as raw bytes: what a smuggler hides.
 fn hidden_request(addr: SocketAddr, group: &str) -> String {
     let ts = now().to_string();
@@ -200,4 +202,50 @@ async fn chunked_trailers_are_accepted_actix() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chunked_trailers_are_accepted_warp() {
     chunked_trailers_are_accepted(servers::warp().await).await;
+}
+
+/// Routes match the same in every framework: a trailing slash is another path (404).
+async fn trailing_slash_is_another_path(target: Target) {
+    let addr = target.addr().unwrap();
+    let name = target.name;
+    let (query, _) = signed("unused");
+    for route in ["/tencent/", "/agora/", "/agora/pre-send/"] {
+        let call_id = format!("{name}_slash_{}", route.replace('/', "_"));
+        let (_, agora) = signed(&call_id);
+        let (query, body) = if route == "/tencent/" {
+            (query.clone(), after("g"))
+        } else {
+            (String::new(), agora)
+        };
+        let before = target.calls();
+        let req = Request {
+            method: "POST",
+            route,
+            query,
+            body: body.into_bytes(),
+            mode: BodyMode::Length,
+        };
+        let resp = client::send(addr, &req).await.unwrap();
+        assert_eq!(resp.status, 404, "{name} {route}: {}", resp.body_text());
+        assert_eq!(
+            target.calls(),
+            before,
+            "{name} {route}: the handler was called"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trailing_slash_is_another_path_axum() {
+    trailing_slash_is_another_path(servers::axum().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trailing_slash_is_another_path_actix() {
+    trailing_slash_is_another_path(servers::actix().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trailing_slash_is_another_path_warp() {
+    trailing_slash_is_another_path(servers::warp().await).await;
 }
