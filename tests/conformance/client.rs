@@ -178,3 +178,52 @@ async fn send_with(addr: SocketAddr, req: &Request, keep_alive: bool) -> Result<
         body,
     })
 }
+
+/// What a server sent back on one connection to raw bytes, and whether it closed it.
+#[derive(Debug)]
+#[allow(dead_code)] // used by the adversarial suite only
+pub struct Exchange {
+    /// Everything received, as (lossy) text.
+    pub text: String,
+    /// `true` when the server closed the connection within the wait.
+    pub closed: bool,
+}
+
+#[allow(dead_code)] // used by the adversarial suite only
+impl Exchange {
+    /// The status codes of the responses received, in order.
+    pub fn statuses(&self) -> Vec<u16> {
+        self.text
+            .split("HTTP/1.1 ")
+            .skip(1)
+            .filter_map(|rest| rest.get(..3)?.parse().ok())
+            .collect()
+    }
+}
+
+/// Writes `raw` on a new connection, then reads until the server closes it or `wait`
+/// passes without it closing. For byte sequences [`Request`] cannot express: several
+/// requests in one write, conflicting framing headers, chunked trailers.
+#[allow(dead_code)] // used by the adversarial suite only
+pub async fn exchange(addr: SocketAddr, raw: &[u8], wait: Duration) -> Result<Exchange, String> {
+    let mut stream = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| e.to_string())?;
+    stream.write_all(raw).await.map_err(|e| e.to_string())?;
+    let mut received = Vec::new();
+    let closed = tokio::time::timeout(wait, async {
+        let mut buf = [0u8; 8192];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => received.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await
+    .is_ok();
+    Ok(Exchange {
+        text: String::from_utf8_lossy(&received).into_owned(),
+        closed,
+    })
+}

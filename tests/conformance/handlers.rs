@@ -3,7 +3,6 @@
 //! official-account Before commands, the decision named in a body field.
 
 use async_trait::async_trait;
-use imhook::BoxError;
 use imhook::agora::{self, AgoraEvent, PreSendDecision, events::PreSendEvent};
 use imhook::tencent::decision::{
     AddSubscriberDecision, CreateOfficialAccountDecision, OfficialAccountRejectCode,
@@ -13,7 +12,10 @@ use imhook::tencent::events::{
     BeforeAddSubscriber, BeforeCreateOfficialAccount, BeforeSendOfficialAccountMsg, MsgElement,
 };
 use imhook::tencent::{self, Reply, TencentEvent};
+use imhook::{BoxError, EventRecord};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 #[derive(Default)]
@@ -34,6 +36,32 @@ async fn act(calls: &AtomicUsize, marker: &str) -> Result<(), BoxError> {
     }
 }
 
+/// What a handler was given for one event: its record and the raw body it saw.
+#[derive(Clone, Debug)]
+#[allow(dead_code)] // read by the adversarial suite only
+pub struct Seen {
+    pub record: EventRecord,
+    pub raw: String,
+}
+
+/// Every handled event, by Agora `callId` or Tencent `GroupId` (the tests make them
+/// unique), shared by all targets.
+fn seen() -> &'static Mutex<HashMap<String, Seen>> {
+    static SEEN: OnceLock<Mutex<HashMap<String, Seen>>> = OnceLock::new();
+    SEEN.get_or_init(Mutex::default)
+}
+
+fn keep(key: String, record: EventRecord, raw: &str) {
+    let raw = raw.to_owned();
+    seen().lock().unwrap().insert(key, Seen { record, raw });
+}
+
+/// What the handler was given for the event keyed `key`, if it was called.
+#[allow(dead_code)] // used by the adversarial suite only
+pub fn seen_event(key: &str) -> Option<Seen> {
+    seen().lock().unwrap().get(key).cloned()
+}
+
 fn raw_field(raw: &str, key: &str) -> String {
     serde_json::from_str::<serde_json::Value>(raw)
         .ok()
@@ -45,6 +73,7 @@ fn raw_field(raw: &str, key: &str) -> String {
 impl tencent::CallbackHandler for Recorder {
     async fn handle(&self, ctx: &tencent::Context, event: TencentEvent) -> Result<Reply, BoxError> {
         let marker = raw_field(ctx.raw_json(), "GroupId");
+        keep(marker.clone(), event.record(), ctx.raw_json());
         act(&self.calls, &marker).await?;
         if marker == "refuse" {
             return Ok(Reply::with_code(10150, "refused by the app"));
@@ -106,7 +135,14 @@ impl tencent::CallbackHandler for Recorder {
 
 #[async_trait]
 impl agora::CallbackHandler for Recorder {
-    async fn handle(&self, ctx: &agora::Context, _event: AgoraEvent) -> Result<(), BoxError> {
+    async fn handle(&self, ctx: &agora::Context, event: AgoraEvent) -> Result<(), BoxError> {
+        if let Some(call_id) = &ctx.call_id {
+            keep(
+                call_id.clone(),
+                event.record_from(ctx.raw_json()),
+                ctx.raw_json(),
+            );
+        }
         act(&self.calls, &raw_field(ctx.raw_json(), "from")).await
     }
 

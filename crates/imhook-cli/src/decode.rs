@@ -46,7 +46,7 @@ pub fn agora(pre_send: bool, body: &str) -> Result<EventRecord, Error> {
             .map(|e| e.record())
             .map_err(|e| Error::msg(format!("pre-send request cannot be decoded: {e}")))
     } else {
-        Ok(AgoraEvent::decode(&env.kind(), body).record())
+        Ok(AgoraEvent::decode(&env.kind(), body).record_from(body))
     }
 }
 
@@ -60,4 +60,21 @@ pub fn run(provider: &crate::cli::DecodeProvider) -> Result<(), Error> {
         DecodeProvider::Agora { pre_send, file } => agora(*pre_send, &read_input(file)?)?,
     };
     crate::println_checked(&record.to_line())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn an_operation_the_family_does_not_model_is_recorded_raw() {
+        let body = r#"{"callId":"a_1","event":"group_op_event","operation":"PIN_MESSAGE","id":"g1",
+            "type":"GROUP","operator":"u1","appkey":"o#a","timestamp":1729499506255,
+            "security":"2618fe22d1623c0a66383058b64ae8ad","payload":{"type":"ADD","msg_id":"m-1"}}"#;
+        let record = super::agora(false, body).unwrap();
+        assert!(!record.known);
+        assert_eq!(record.kind, "group_op_event/PIN_MESSAGE/ADD");
+        assert_eq!(record.event["payload"]["msg_id"], "m-1");
+        assert_eq!(record.event["security"], "***");
+    }
 }

@@ -52,17 +52,19 @@ pub trait Verify: Send + Sync + 'static {
     async fn verify(&self, req: Inbound<'_>) -> Result<Self::Verified, Outbound>;
 }
 
-/// The rules every endpoint applies before looking at the body: `POST` only (405), and a
-/// size (declared, or of the buffered body) within `limit` (413).
+/// The rules every endpoint applies before looking at the body: `POST` only (405, with
+/// `Allow: POST`), and a size (declared, or of the buffered body) within `limit` (413).
+/// Method tokens are case-sensitive (RFC 9110 §9.1): `post` is not `POST`.
 ///
 /// ```
 /// use imhook_core::endpoint::precheck;
 /// assert_eq!(precheck("GET", None, 10).map(|o| o.status), Some(405));
-/// assert_eq!(precheck("post", Some(11), 10).map(|o| o.status), Some(413));
+/// assert_eq!(precheck("post", None, 10).map(|o| o.status), Some(405));
+/// assert_eq!(precheck("POST", Some(11), 10).map(|o| o.status), Some(413));
 /// assert!(precheck("POST", Some(10), 10).is_none());
 /// ```
 pub fn precheck(method: &str, content_length: Option<u64>, limit: usize) -> Option<Outbound> {
-    if !method.eq_ignore_ascii_case("POST") {
+    if method != "POST" {
         return Some(Outbound::method_not_allowed());
     }
     match content_length {
@@ -179,4 +181,19 @@ where
             peer: r.peer,
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_tokens_are_case_sensitive() {
+        for method in ["post", "PoSt", "Post", "POST ", "GET", ""] {
+            let out = precheck(method, None, 10);
+            assert_eq!(out.as_ref().map(|o| o.status), Some(405), "{method:?}");
+            assert_eq!(out.and_then(|o| o.allow), Some("POST"), "{method:?}");
+        }
+        assert!(precheck("POST", None, 10).is_none());
+    }
 }

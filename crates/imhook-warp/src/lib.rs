@@ -2,6 +2,10 @@
 //! their path matched (so they compose with `.or(...)`), and a filter extracting a
 //! verified callback. Every status and reply comes from [`imhook_core`].
 //!
+//! Routes match as in axum and actix-web: a path with a trailing slash (`/im/tencent/`)
+//! is another path. warp's `path!` lets it through, so these filters reject it as not
+//! found (404) themselves; a route meant to end with `/` cannot use them.
+//!
 //! ```no_run
 //! use std::sync::Arc;
 //! use warp::Filter;
@@ -22,11 +26,11 @@
 use imhook_core::{
     Endpoint, HeaderLookup, Outbound, StreamingRequest, Verify, serve_stream, verify_stream,
 };
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use warp::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use warp::path::FullPath;
 use warp::{Filter, Rejection};
 
 /// Header lookup over a warp [`HeaderMap`].
@@ -59,19 +63,36 @@ pub fn response(out: Outbound) -> warp::reply::Response {
     resp
 }
 
-/// Everything a callback needs from the request; never rejects.
+/// Rejects (404) a path ending with `/`, which warp's `path!` and `path::end` accept but
+/// axum and actix-web route elsewhere.
+fn no_trailing_slash() -> impl Filter<Extract = (), Error = Rejection> + Clone {
+    warp::path::full()
+        .and_then(|path: FullPath| async move {
+            let p = path.as_str();
+            if p.len() > 1 && p.ends_with('/') {
+                Err(warp::reject::not_found())
+            } else {
+                Ok(())
+            }
+        })
+        .untuple_one()
+}
+
+/// Everything a callback needs from the request; rejects only a path ending with `/`.
 fn parts()
--> impl Filter<Extract = (Method, String, HeaderMap, Option<SocketAddr>), Error = Infallible> + Clone
+-> impl Filter<Extract = (Method, String, HeaderMap, Option<SocketAddr>), Error = Rejection> + Clone
 {
     let query = warp::query::raw().or(warp::any().map(String::new)).unify();
-    warp::method()
+    no_trailing_slash()
+        .and(warp::method())
         .and(query)
         .and(warp::header::headers_cloned())
         .and(warp::addr::remote())
 }
 
 /// A filter answering every request that reaches it with `endpoint` (405 for all but
-/// `POST`, from the core). Put your path filter in front of it.
+/// `POST`, from the core). Put your path filter in front of it. A path ending with `/`
+/// is rejected as not found.
 pub fn endpoint<E: Endpoint + ?Sized>(
     endpoint: Arc<E>,
 ) -> impl Filter<Extract = (warp::reply::Response,), Error = Rejection> + Clone {
@@ -113,7 +134,8 @@ pub struct CallbackRejection(pub Outbound);
 impl warp::reject::Reject for CallbackRejection {}
 
 /// A filter extracting a verified callback (e.g. `Arc<TencentConfig>` yields
-/// `imhook_core::tencent::TencentCallback`); rejections carry the exact reply.
+/// `imhook_core::tencent::TencentCallback`); rejections carry the exact reply. A path
+/// ending with `/` is rejected as not found.
 pub fn verified<V: Verify>(
     verifier: Arc<V>,
 ) -> impl Filter<Extract = (V::Verified,), Error = Rejection> + Clone {

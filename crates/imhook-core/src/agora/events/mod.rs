@@ -217,13 +217,106 @@ impl AgoraEvent {
         v.unwrap_or(serde_json::Value::Null)
     }
 
-    /// The event record (`{"provider":"agora","kind","known","event"}`).
-    pub fn record(&self) -> EventRecord {
-        EventRecord {
-            provider: "agora",
-            kind: self.kind(),
-            known: self.is_known(),
-            event: self.to_wire_json(),
+    /// The event record (`{"provider":"agora","kind","known","event"}`) of this event,
+    /// decoded from `raw` (the request body; a handler has it as `ctx.raw_json()`). A
+    /// known event is written in its typed wire shape; any other (a new operation held
+    /// by a family's catch-all, a failed typed decode, a new family) as `raw`, so that
+    /// no field is lost. `security` is never written (see [`EventRecord`]).
+    ///
+    /// ```
+    /// use imhook_core::agora::{AgoraEvent, Envelope};
+    /// let raw = r#"{"callId":"a_1","event":"group_op_event","operation":"PIN_MESSAGE","id":"g1",
+    ///     "type":"GROUP","operator":"u1","appkey":"o#a","timestamp":1729499506255,
+    ///     "security":"2618fe22d1623c0a66383058b64ae8ad","payload":{"type":"ADD","msg_id":"m-1"}}"#;
+    /// let ev = AgoraEvent::decode(&Envelope::parse(raw).unwrap().kind(), raw);
+    /// let record = ev.record_from(raw);
+    /// assert!(!record.known);
+    /// assert_eq!(record.event["payload"]["msg_id"], "m-1");
+    /// assert_eq!(record.event["security"], "***");
+    /// ```
+    pub fn record_from(&self, raw: &str) -> EventRecord {
+        match self {
+            Self::Unknown(u) => EventRecord::raw("agora", self.kind(), u.raw.get()),
+            _ if self.is_known() => {
+                EventRecord::new("agora", self.kind(), true, self.to_wire_json())
+            }
+            _ => EventRecord::raw("agora", self.kind(), raw),
         }
+    }
+
+    /// The event record without the request body: as [`AgoraEvent::record_from`],
+    /// except that an event held by a family's catch-all (e.g.
+    /// `group_op_event/PIN_MESSAGE`) is written in its typed shape, without the fields
+    /// the model does not hold. Prefer [`AgoraEvent::record_from`] where the body is at
+    /// hand.
+    pub fn record(&self) -> EventRecord {
+        match self {
+            Self::Unknown(u) => self.record_from(u.raw.get()),
+            _ => EventRecord::new("agora", self.kind(), self.is_known(), self.to_wire_json()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::agora::Envelope;
+    use serde_json::{Value, json};
+
+    fn signed(mut body: Value) -> String {
+        body["callId"] = json!("a_1");
+        body["timestamp"] = json!(1_729_499_506_255i64);
+        body["security"] = json!("2618fe22d1623c0a66383058b64ae8ad");
+        body["x_new"] = json!({"id": 1});
+        body.to_string()
+    }
+
+    /// An event only its family's catch-all holds is recorded as its raw JSON.
+    #[test]
+    fn catch_all_events_are_recorded_raw() {
+        for body in [
+            json!({"event":"group_op_event","operation":"PIN_MESSAGE","id":"g","type":"GROUP",
+                "operator":"u","payload":{"type":"ADD","msg_id":"m-1"}}),
+            json!({"chat_type":"muc","payload":{"operation":"pin","muc_id":"m","msg_id":"m-1"}}),
+            json!({"chat_type":"roster","payload":{"operation":"mute","until":5}}),
+            json!({"reason":"kicked","status":"offline","user":"u","os":"ios"}),
+            json!({"chat_type":"notify","payload":{"type":"poll","poll_id":"p"}}),
+            json!({"chat_type":"chat","payload":"new shape"}),
+            json!({"chat_type":"hologram"}),
+        ] {
+            let raw = signed(body);
+            let ev = AgoraEvent::decode(&Envelope::parse(&raw).unwrap().kind(), &raw);
+            let record = ev.record_from(&raw);
+            let mut want: Value = serde_json::from_str(&raw).unwrap();
+            want["security"] = json!("***");
+            assert!(!record.known, "{raw}");
+            assert_eq!(record.event, want, "{raw}");
+            assert_eq!(record.kind, ev.kind());
+        }
+    }
+
+    /// A known event is recorded in its typed shape, which never holds `security`.
+    #[test]
+    fn known_events_are_recorded_typed() {
+        let raw = signed(
+            json!({"event":"group_op_event","operation":"SHARE_FILE","id":"g",
+            "type":"GROUP","operator":"u","payload":{"type":"ADD","share_file":["f"]}}),
+        );
+        let ev = AgoraEvent::decode(&Envelope::parse(&raw).unwrap().kind(), &raw);
+        let record = ev.record_from(&raw);
+        assert!(record.known);
+        assert_eq!(record, ev.record());
+        assert!(record.event.get("x_new").is_none());
+        assert!(!record.to_line().contains("2618fe22"));
+    }
+
+    /// Without the body, an unknown event still keeps its raw JSON, redacted.
+    #[test]
+    fn record_without_the_body_redacts_unknown_events() {
+        let raw = signed(json!({"chat_type":"hologram"}));
+        let ev = AgoraEvent::decode("unknown", &raw);
+        assert_eq!(ev.record(), ev.record_from(&raw));
+        assert_eq!(ev.record().event["security"], "***");
     }
 }

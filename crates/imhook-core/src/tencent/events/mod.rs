@@ -762,12 +762,17 @@ impl TencentEvent {
     }
 
     /// The event record (`{"provider":"tencent","kind","known","event"}`).
+    /// An unknown event is written as its raw JSON; a top-level `Sign` is never written
+    /// (see [`EventRecord`]).
     pub fn record(&self) -> EventRecord {
-        EventRecord {
-            provider: "tencent",
-            kind: self.command().to_owned(),
-            known: self.is_known(),
-            event: self.to_wire_json(),
+        match self {
+            Self::Unknown(u) => EventRecord::raw("tencent", self.command(), u.raw.get()),
+            _ => EventRecord::new(
+                "tencent",
+                self.command(),
+                self.is_known(),
+                self.to_wire_json(),
+            ),
         }
     }
 }
