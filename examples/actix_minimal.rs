@@ -4,8 +4,8 @@
 //! cargo run -p imhook --features actix --example actix_minimal
 //! ```
 
-use imhook::async_trait;
 use imhook::agora::{self, AgoraConfig, AgoraEndpoint};
+use imhook::async_trait;
 use imhook::tencent::{self, Context, TencentConfig, TencentEndpoint, events::AfterCreateGroup};
 use imhook::{BoxError, Secret};
 use std::sync::Arc;

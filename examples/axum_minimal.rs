@@ -5,8 +5,8 @@
 //!   cargo run -p imhook --features axum --example axum_minimal
 //! ```
 
-use imhook::async_trait;
 use imhook::agora::{self, AgoraConfig, events::GroupOpEvent};
+use imhook::async_trait;
 use imhook::tencent::{self, Context, TencentConfig, events::AfterCreateGroup};
 use imhook::{BoxError, Secret};
 use std::sync::Arc;

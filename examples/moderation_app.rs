@@ -11,12 +11,12 @@
 //! ```
 #![allow(dead_code)]
 
-use imhook::async_trait;
 use axum::{Json, Router, extract::State, routing::get};
 use imhook::agora::{
     self, AgoraConfig, PreSendDecision,
     events::{GroupOpEvent, GroupOperation, PreSendEvent},
 };
+use imhook::async_trait;
 use imhook::tencent::decision::{C2cSendMsgDecision, GroupSendMsgDecision};
 use imhook::tencent::events::{
     AfterCreateGroup, AfterGroupInfoChanged, BeforeSendC2cMsg, BeforeSendGroupMsg, MsgElement,
