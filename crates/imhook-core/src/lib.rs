@@ -14,6 +14,7 @@ pub mod endpoint;
 pub mod exec;
 pub mod idempotency;
 pub mod inbound;
+mod log_value;
 pub mod record;
 #[cfg(feature = "redis")]
 #[path = "redis_store.rs"]
