@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
             return;
         };
         let kind = env.kind();
-        let _ = env.dedup_parts();
+        let _ = env.dedup_parts(&kind);
         let _ = env.timestamp_millis();
         let event = AgoraEvent::decode(&kind, body);
         let _ = event.kind();

@@ -6,7 +6,7 @@ use crate::handlers::Recorder;
 use bytes::Bytes;
 use imhook::agora::{AgoraConfig, AgoraEndpoint};
 use imhook::tencent::{TencentConfig, TencentEndpoint};
-use imhook::{Endpoint, Secret, StreamingRequest, serve_stream};
+use imhook::{Endpoint, MemoryStore, Secret, StreamingRequest, serve_stream};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -52,7 +52,10 @@ fn endpoints(recorder: &Arc<Recorder>) -> Endpoints {
         .token(Secret::new(TOKEN).unwrap())
         .deadline(Duration::from_millis(300))
         .body_limit(LIMIT);
+    // Each target has its own store: the targets of one test binary send the same
+    // callIds, and the default store is one per process.
     let agora = AgoraConfig::new()
+        .store(Arc::new(MemoryStore::default()))
         .secret(Secret::new(SECRET).unwrap())
         .post_send_deadline(Duration::from_millis(300))
         .pre_send_deadline(Duration::from_millis(150))

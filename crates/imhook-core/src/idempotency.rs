@@ -1,40 +1,58 @@
 //! De-duplication of callbacks that providers deliver more than once.
 //!
 //! The endpoint *claims* a key before calling the handler, *completes* it when the
-//! reply was a success and *releases* it when the provider should retry. Keys are
-//! SHA-256 digests of the request's identity, so stores never hold user data and
-//! every key has the same short size.
+//! reply was a success and *releases* it when the provider should retry. A claim is a
+//! [`ClaimGuard`]: dropping it unanswered (an extractor that returned early, a request
+//! future cancelled because the client went away or the server shut down) releases it,
+//! and a claim whose holder vanished altogether lapses after its *lease*, the handler
+//! deadline plus [`LEASE_MARGIN`], never after the 4-day retention.
+//!
+//! Keys are SHA-256 digests of the request's identity, so stores never hold user data
+//! and every key has the same short size.
 
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// Default retention of a claimed key: 4 days (the provider's 3-day storage plus margin).
+/// Default retention of a handled key: 4 days (the provider's 3-day storage plus margin).
 pub const DEFAULT_TTL: Duration = Duration::from_secs(4 * 24 * 3600);
+
+/// What an endpoint adds to its handler deadline to get the in-flight lease of a claim:
+/// 2 s, time to complete the claim in the store after the handler returned (a Redis
+/// command is bounded by 500 ms by default).
+pub const LEASE_MARGIN: Duration = Duration::from_secs(2);
+
+/// The in-flight lease of a claim taken for a handler bounded by `deadline`.
+pub(crate) fn lease(deadline: Duration) -> Duration {
+    deadline.saturating_add(LEASE_MARGIN)
+}
 
 /// The identity of one callback, hashed.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct IdempotencyKey([u8; 16]);
 
 impl IdempotencyKey {
-    /// Hashes the parts, separated by U+001F so that no two part lists collide.
+    /// Hashes the parts, each preceded by its length, so that no two different part
+    /// lists collide whatever bytes the parts contain.
     ///
     /// ```
     /// use imhook_core::IdempotencyKey;
     /// let a = IdempotencyKey::from_parts(&["call", "chat_offline", "bob"]);
     /// let b = IdempotencyKey::from_parts(&["call", "chat_offline", "alice"]);
     /// assert_ne!(a, b);
+    /// assert_ne!(
+    ///     IdempotencyKey::from_parts(&["a", "b\u{1f}c"]),
+    ///     IdempotencyKey::from_parts(&["a\u{1f}b", "c"]),
+    /// );
     /// assert_eq!(a.to_hex().len(), 32);
     /// ```
     pub fn from_parts(parts: &[&str]) -> Self {
         let mut h = Sha256::new();
-        for (i, p) in parts.iter().enumerate() {
-            if i > 0 {
-                h.update([0x1f]);
-            }
+        for p in parts {
+            h.update((p.len() as u64).to_le_bytes());
             h.update(p.as_bytes());
         }
         let digest = h.finalize();
@@ -80,44 +98,157 @@ pub struct StoreError(pub String);
 /// Shared de-duplication state.
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync + 'static {
-    /// Atomically claims `key` for `ttl` unless it is already claimed or done.
-    async fn claim(&self, key: &IdempotencyKey, ttl: Duration) -> Result<Claim, StoreError>;
-    /// Marks a claimed key as done, keeping it for `ttl`.
+    /// Atomically claims `key` unless it is already claimed or done. The claim is held
+    /// for `lease` (the endpoint passes its handler deadline plus [`LEASE_MARGIN`]):
+    /// a claim neither completed nor released by then is forgotten, so that a
+    /// callback whose processing died is handled when the provider sends it again.
+    async fn claim(&self, key: &IdempotencyKey, lease: Duration) -> Result<Claim, StoreError>;
+    /// Marks `key` as done, keeping it for `ttl` (even if its claim lapsed meanwhile:
+    /// the callback *was* handled).
     async fn complete(&self, key: &IdempotencyKey, ttl: Duration) -> Result<(), StoreError>;
-    /// Forgets a claimed key so a retry is processed.
+    /// Forgets a claimed (not done) key so a retry is processed.
     async fn release(&self, key: &IdempotencyKey) -> Result<(), StoreError>;
+
+    /// Releases `key` from synchronous code: called when a [`ClaimGuard`] is dropped
+    /// unanswered. The default spawns [`release`](Self::release) on the current Tokio
+    /// runtime; without one, the claim lapses when its lease ends.
+    fn release_detached(self: Arc<Self>, key: IdempotencyKey) {
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(e) = self.release(&key).await {
+                    tracing::warn!(error = %e, "could not release a dropped claim; it lapses with its lease");
+                }
+            });
+        }
+    }
+}
+
+/// A held de-duplication claim: complete it once the callback was handled, release
+/// it so that the provider's retry is processed. Dropping it without either releases
+/// it (in the background for stores that need I/O).
+#[must_use = "dropping a claim releases it"]
+pub struct ClaimGuard {
+    store: Arc<dyn IdempotencyStore>,
+    key: IdempotencyKey,
+    ttl: Duration,
+    provider: &'static str,
+    settled: bool,
+}
+
+impl fmt::Debug for ClaimGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClaimGuard")
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What [`ClaimGuard::acquire`] found.
+pub(crate) enum Acquired {
+    /// This request holds the key.
+    Guard(ClaimGuard),
+    /// Another request holds it, or it was handled.
+    Duplicate(Claim),
+}
+
+impl ClaimGuard {
+    /// Claims `key` in `store` for `lease`; a completion keeps it for `ttl`.
+    pub(crate) async fn acquire(
+        store: &Arc<dyn IdempotencyStore>,
+        key: IdempotencyKey,
+        lease: Duration,
+        ttl: Duration,
+        provider: &'static str,
+    ) -> Result<Acquired, StoreError> {
+        Ok(match store.claim(&key, lease).await? {
+            Claim::Claimed => Acquired::Guard(Self {
+                store: store.clone(),
+                key,
+                ttl,
+                provider,
+                settled: false,
+            }),
+            other => Acquired::Duplicate(other),
+        })
+    }
+
+    /// Marks the callback as handled.
+    pub async fn complete(mut self) {
+        // Settled before awaiting: a completion cut short leaves the claim to its lease
+        // rather than releasing a callback the handler already processed.
+        self.settled = true;
+        if let Err(e) = self.store.complete(&self.key, self.ttl).await {
+            tracing::error!(provider = self.provider, error = %e, "could not mark callback as handled");
+        }
+    }
+
+    /// Forgets the claim so the provider's retry is processed.
+    pub async fn release(mut self) {
+        self.settled = true;
+        if let Err(e) = self.store.release(&self.key).await {
+            tracing::error!(provider = self.provider, error = %e, "could not release callback claim");
+        }
+    }
+}
+
+impl Drop for ClaimGuard {
+    fn drop(&mut self) {
+        if !self.settled {
+            Arc::clone(&self.store).release_detached(self.key);
+        }
+    }
+}
+
+/// An in-memory, bounded, expiring store; safe under concurrency.
+///
+/// # Bound
+///
+/// Holds at most `capacity` keys (default [`DEFAULT_MEMORY_CAPACITY`], 100,000). The
+/// bound is global and exact: a key is forgotten only when its TTL ends, or once
+/// `capacity` newer claims were made in the whole store (the oldest claim goes first).
+/// With every callback a new key, a key therefore lasts `capacity / N` seconds at N
+/// callbacks per second, and never longer than the TTL: at the default bound, about
+/// 17 minutes at 100 callbacks/s and 100 s at 1,000/s. A provider's resend that comes
+/// later than that is handled again; choose the capacity for the resends you expect
+/// (the provider may resend stored callbacks up to 3 days late), or use the Redis store.
+///
+/// # Memory
+///
+/// About 170 bytes of resident memory per key (hash table, claim-order queue and
+/// allocator slack), so about 17 MB at the default bound.
+///
+/// # One store per process
+///
+/// [`MemoryStore::shared`] is the process-wide store that configurations use unless
+/// given another one, so that endpoints built several times (e.g. once per actix-web
+/// worker) still de-duplicate together. A store made with [`MemoryStore::new`] or
+/// [`MemoryStore::default`] is a separate one. Use the Redis store to share state
+/// between several processes or hosts.
+pub struct MemoryStore {
+    inner: Mutex<Inner>,
+    capacity: usize,
 }
 
 #[derive(Clone, Copy)]
 struct Entry {
     expires: Instant,
     done: bool,
-    /// Generation, to tell an eviction-queue record from a newer entry for the same key.
+    /// Tells this entry's record in the claim-order queue from older records of the key.
     generation: u64,
 }
 
-struct Shard {
+#[derive(Default)]
+struct Inner {
     map: HashMap<IdempotencyKey, Entry>,
+    /// Claim order, oldest first; records whose generation no longer matches the map
+    /// (released or re-claimed keys) are skipped.
     order: VecDeque<(IdempotencyKey, u64)>,
     generation: u64,
-}
-
-/// An in-memory, bounded, expiring store; safe under concurrency.
-///
-/// Holds at most `capacity` keys; when full, the oldest claims are forgotten first
-/// (they are also the closest to expiring). Measured cost: about 170 bytes of resident
-/// memory per key (hash table, eviction queue and allocator slack; see BENCHMARKS.md).
-/// Use the Redis store to share state between several instances.
-pub struct MemoryStore {
-    shards: Vec<Mutex<Shard>>,
-    per_shard: usize,
 }
 
 /// Default bound of [`MemoryStore`]: 100,000 keys (about 17 MB of resident memory when
 /// full).
 pub const DEFAULT_MEMORY_CAPACITY: usize = 100_000;
-
-const SHARDS: usize = 16;
 
 impl Default for MemoryStore {
     fn default() -> Self {
@@ -128,33 +259,43 @@ impl Default for MemoryStore {
 impl fmt::Debug for MemoryStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MemoryStore")
-            .field("capacity", &(self.per_shard * SHARDS))
+            .field("capacity", &self.capacity)
+            .field("len", &self.len())
             .finish()
     }
 }
 
+/// `now + d`, saturating far in the future instead of overflowing.
+fn after(now: Instant, d: Duration) -> Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    now.checked_add(d.min(CENTURY)).unwrap_or(now)
+}
+
 impl MemoryStore {
-    /// A store holding at most `capacity` keys (at least 16).
+    /// A separate store holding at most `capacity` keys (at least 1).
     pub fn new(capacity: usize) -> Self {
-        let per_shard = capacity.div_ceil(SHARDS).max(1);
-        let shards = (0..SHARDS)
-            .map(|_| {
-                Mutex::new(Shard {
-                    map: HashMap::new(),
-                    order: VecDeque::new(),
-                    generation: 0,
-                })
-            })
-            .collect();
-        Self { shards, per_shard }
+        Self {
+            inner: Mutex::new(Inner::default()),
+            capacity: capacity.max(1),
+        }
     }
 
-    /// Number of keys held (claimed or done, not yet expired or evicted).
+    /// The process-wide store (default bound), created on first use: the default of
+    /// every configuration that is given no store.
+    pub fn shared() -> Arc<Self> {
+        static SHARED: OnceLock<Arc<MemoryStore>> = OnceLock::new();
+        SHARED.get_or_init(|| Arc::new(Self::default())).clone()
+    }
+
+    /// The most keys the store holds.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Number of keys held (claimed or done, not yet evicted; expired keys are dropped
+    /// lazily).
     pub fn len(&self) -> usize {
-        self.shards
-            .iter()
-            .map(|s| s.lock().map(|s| s.map.len()).unwrap_or(0))
-            .sum()
+        self.with(|s| s.map.len())
     }
 
     /// `true` when no key is held.
@@ -162,14 +303,8 @@ impl MemoryStore {
         self.len() == 0
     }
 
-    fn shard(&self, key: &IdempotencyKey) -> &Mutex<Shard> {
-        // `shards` has exactly SHARDS elements, so the index is always in bounds.
-        #[allow(clippy::indexing_slicing)]
-        &self.shards[usize::from(key.0[0]) % SHARDS]
-    }
-
-    fn with_shard<R>(&self, key: &IdempotencyKey, f: impl FnOnce(&mut Shard) -> R) -> R {
-        let mut guard = match self.shard(key).lock() {
+    fn with<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
+        let mut guard = match self.inner.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
@@ -177,78 +312,117 @@ impl MemoryStore {
     }
 }
 
-impl Shard {
-    fn evict(&mut self, now: Instant, cap: usize) {
-        // Drop expired or superseded records at the front, then the oldest while full.
+impl Inner {
+    /// Whether `record` is the live record of its key.
+    fn is_live(&self, (key, generation): &(IdempotencyKey, u64)) -> bool {
+        self.map
+            .get(key)
+            .is_some_and(|e| e.generation == *generation)
+    }
+
+    /// Records a new entry for `key` (absent from the map), making room first.
+    fn insert(
+        &mut self,
+        key: IdempotencyKey,
+        expires: Instant,
+        done: bool,
+        cap: usize,
+        now: Instant,
+    ) {
+        // Drop stale and expired records at the front.
         while let Some(&(k, generation)) = self.order.front() {
-            let live = self
-                .map
-                .get(&k)
-                .filter(|e| e.generation == generation)
-                .copied();
-            match live {
-                None => {
-                    self.order.pop_front();
-                }
-                Some(e) if e.expires <= now || self.map.len() >= cap => {
+            match self.map.get(&k) {
+                Some(e) if e.generation == generation => {
+                    if e.expires > now {
+                        break;
+                    }
                     self.map.remove(&k);
-                    self.order.pop_front();
                 }
-                Some(_) => break,
+                _ => {}
+            }
+            self.order.pop_front();
+        }
+        // Forget the oldest claims while full: every key in the map has exactly one
+        // live record in the queue, so this ends.
+        while self.map.len() >= cap {
+            match self.order.pop_front() {
+                Some(record) => {
+                    if self.is_live(&record) {
+                        self.map.remove(&record.0);
+                    }
+                }
+                None => {
+                    self.map.clear();
+                }
             }
         }
-        // Keep the queue from growing without bound when many records were superseded.
-        if self.order.len() > cap.saturating_mul(2) {
+        self.generation = self.generation.wrapping_add(1);
+        let generation = self.generation;
+        self.map.insert(
+            key,
+            Entry {
+                expires,
+                done,
+                generation,
+            },
+        );
+        self.order.push_back((key, generation));
+        // Keep the queue from growing without bound when many records went stale.
+        if self.order.len() > cap.saturating_mul(2).saturating_add(16) {
             let map = &self.map;
             self.order
-                .retain(|(k, generation)| map.get(k).is_some_and(|e| e.generation == *generation));
+                .retain(|(k, g)| map.get(k).is_some_and(|e| e.generation == *g));
         }
     }
 }
 
 #[async_trait]
 impl IdempotencyStore for MemoryStore {
-    async fn claim(&self, key: &IdempotencyKey, ttl: Duration) -> Result<Claim, StoreError> {
+    async fn claim(&self, key: &IdempotencyKey, lease: Duration) -> Result<Claim, StoreError> {
         let now = Instant::now();
-        let cap = self.per_shard;
-        Ok(self.with_shard(key, |s| {
+        let cap = self.capacity;
+        Ok(self.with(|s| {
             if let Some(e) = s.map.get(key) {
                 if e.expires > now {
                     return if e.done { Claim::Done } else { Claim::InFlight };
                 }
+                s.map.remove(key);
             }
-            s.evict(now, cap);
-            s.generation = s.generation.wrapping_add(1);
-            let generation = s.generation;
-            s.map.insert(
-                *key,
-                Entry {
-                    expires: now + ttl,
-                    done: false,
-                    generation,
-                },
-            );
-            s.order.push_back((*key, generation));
+            s.insert(*key, after(now, lease), false, cap, now);
             Claim::Claimed
         }))
     }
 
     async fn complete(&self, key: &IdempotencyKey, ttl: Duration) -> Result<(), StoreError> {
         let now = Instant::now();
-        self.with_shard(key, |s| {
-            if let Some(e) = s.map.get_mut(key) {
+        let cap = self.capacity;
+        self.with(|s| match s.map.get_mut(key) {
+            Some(e) => {
                 e.done = true;
-                e.expires = now + ttl;
+                e.expires = after(now, ttl);
             }
+            None => s.insert(*key, after(now, ttl), true, cap, now),
         });
         Ok(())
     }
 
     async fn release(&self, key: &IdempotencyKey) -> Result<(), StoreError> {
-        self.with_shard(key, |s| {
-            s.map.remove(key);
-        });
+        self.release_now(key);
         Ok(())
+    }
+
+    fn release_detached(self: Arc<Self>, key: IdempotencyKey) {
+        self.release_now(&key);
+    }
+}
+
+impl MemoryStore {
+    fn release_now(&self, key: &IdempotencyKey) {
+        self.with(|s| {
+            if s.map.get(key).is_some_and(|e| !e.done) {
+                s.map.remove(key);
+            }
+        });
     }
 }
 
@@ -301,6 +475,57 @@ mod tests {
             s.claim(&k(9_999), DEFAULT_TTL).await.unwrap(),
             Claim::InFlight
         );
+    }
+
+    #[tokio::test]
+    async fn release_never_forgets_a_handled_key_and_complete_outlives_eviction() {
+        let s = MemoryStore::new(2);
+        let ttl = Duration::from_secs(60);
+        assert_eq!(s.claim(&k(1), ttl).await.unwrap(), Claim::Claimed);
+        s.complete(&k(1), ttl).await.unwrap();
+        s.release(&k(1)).await.unwrap();
+        assert_eq!(s.claim(&k(1), ttl).await.unwrap(), Claim::Done);
+        // a claim evicted while its handler ran is still recorded as handled
+        assert_eq!(s.claim(&k(2), ttl).await.unwrap(), Claim::Claimed);
+        s.claim(&k(3), ttl).await.unwrap();
+        s.claim(&k(4), ttl).await.unwrap();
+        s.complete(&k(2), ttl).await.unwrap();
+        assert_eq!(s.claim(&k(2), ttl).await.unwrap(), Claim::Done);
+        assert!(s.len() <= 2);
+    }
+
+    #[tokio::test]
+    async fn a_dropped_guard_releases_its_claim() {
+        let store: Arc<dyn IdempotencyStore> = Arc::new(MemoryStore::new(10));
+        let lease = Duration::from_secs(60);
+        let acquired = ClaimGuard::acquire(&store, k(1), lease, DEFAULT_TTL, "test").await;
+        let Ok(Acquired::Guard(guard)) = acquired else {
+            panic!("not claimed");
+        };
+        assert_eq!(store.claim(&k(1), lease).await.unwrap(), Claim::InFlight);
+        drop(guard);
+        assert_eq!(store.claim(&k(1), lease).await.unwrap(), Claim::Claimed);
+        // a completed guard is not released by being dropped
+        store.release(&k(1)).await.unwrap();
+        let acquired = ClaimGuard::acquire(&store, k(1), lease, DEFAULT_TTL, "test").await;
+        let Ok(Acquired::Guard(guard)) = acquired else {
+            panic!("not claimed");
+        };
+        guard.complete().await;
+        assert_eq!(store.claim(&k(1), lease).await.unwrap(), Claim::Done);
+    }
+
+    #[test]
+    fn huge_durations_do_not_overflow() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let s = MemoryStore::new(10);
+        rt.block_on(async {
+            assert_eq!(s.claim(&k(1), Duration::MAX).await.unwrap(), Claim::Claimed);
+            s.complete(&k(1), Duration::MAX).await.unwrap();
+            assert_eq!(s.claim(&k(1), Duration::MAX).await.unwrap(), Claim::Done);
+        });
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

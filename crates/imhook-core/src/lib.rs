@@ -15,6 +15,7 @@ pub mod endpoint;
 pub mod exec;
 pub mod idempotency;
 pub mod inbound;
+mod log_value;
 pub mod record;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]

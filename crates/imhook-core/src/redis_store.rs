@@ -26,13 +26,16 @@
 //!   the key already exists its value tells [`Claim::Done`] (`2`) from
 //!   [`Claim::InFlight`] (`1`). Concurrent claims of one key, from any number of
 //!   tasks or processes, yield exactly one [`Claim::Claimed`]. The claim lives for
-//!   the *in-flight lease* (default 60 s, at most the TTL), not the full retention:
-//!   if the instance holding it dies before completing or releasing it, a later
-//!   resend of the callback is processed instead of being taken for a duplicate.
+//!   the *in-flight lease* the endpoint asks for (its handler deadline plus
+//!   [`LEASE_MARGIN`](crate::idempotency::LEASE_MARGIN): 7 s for Agora post-send,
+//!   2.15 s for pre-send, 3.5 s for Tencent by default), not the retention TTL: if the
+//!   instance holding it dies before completing or releasing it, a resend of the
+//!   callback after the lease is processed instead of being taken for a duplicate.
 //! - **complete**: `SET key 2 PX ttl` (unconditionally: even when the claim expired
 //!   meanwhile, the callback *was* handled).
 //! - **release**: a Lua script deletes the key only while its value is still `1`, so
-//!   a release never forgets a callback that another instance completed.
+//!   a release never forgets a callback that another instance completed. A claim
+//!   dropped unanswered (a cancelled request) is released by a background task.
 //!
 //! # When Redis is unreachable
 //!
@@ -55,9 +58,6 @@ use std::time::Duration;
 
 /// Default bound of every Redis command: 500 ms.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);
-
-/// Default in-flight lease: 60 s (see [`RedisStore::in_flight_lease`]).
-pub const DEFAULT_IN_FLIGHT_LEASE: Duration = Duration::from_secs(60);
 
 /// Default key namespace: `imhook`.
 pub const DEFAULT_NAMESPACE: &str = "imhook";
@@ -88,7 +88,7 @@ pub struct RedisStore {
     conn: ConnectionManager,
     namespace: String,
     timeout: Duration,
-    lease: Duration,
+    lease_cap: Option<Duration>,
     claim: Script,
     release: Script,
 }
@@ -99,7 +99,7 @@ impl fmt::Debug for RedisStore {
         f.debug_struct("RedisStore")
             .field("namespace", &self.namespace)
             .field("timeout", &self.timeout)
-            .field("in_flight_lease", &self.lease)
+            .field("in_flight_lease_cap", &self.lease_cap)
             .finish_non_exhaustive()
     }
 }
@@ -148,7 +148,7 @@ impl RedisStore {
             conn,
             namespace: DEFAULT_NAMESPACE.to_owned(),
             timeout: DEFAULT_TIMEOUT,
-            lease: DEFAULT_IN_FLIGHT_LEASE,
+            lease_cap: None,
             claim: Script::new(CLAIM_LUA),
             release: Script::new(RELEASE_LUA),
         })
@@ -167,13 +167,14 @@ impl RedisStore {
         self
     }
 
-    /// How long a claim is held before it is completed or released (default 60 s,
-    /// capped by the TTL passed to `claim`). Keep it longer than the handler deadline
-    /// (5 s for Agora post-send by default): a claim that lapses while its handler
-    /// still runs lets a concurrent duplicate through. It bounds how long a callback
-    /// stays "in flight" when the instance processing it crashed.
-    pub fn in_flight_lease(mut self, lease: Duration) -> Self {
-        self.lease = lease;
+    /// Caps how long a claim is held before it is completed or released. By default
+    /// there is no cap: a claim lasts the lease the endpoint asks for, its handler
+    /// deadline plus [`LEASE_MARGIN`](crate::idempotency::LEASE_MARGIN). A cap
+    /// shorter than the handler deadline lets a concurrent duplicate through while the
+    /// handler still runs; it shortens how long a callback stays "in flight" when the
+    /// instance processing it crashed.
+    pub fn in_flight_lease(mut self, cap: Duration) -> Self {
+        self.lease_cap = Some(cap);
         self
     }
 
@@ -209,14 +210,15 @@ impl RedisStore {
 
 #[async_trait]
 impl IdempotencyStore for RedisStore {
-    async fn claim(&self, key: &IdempotencyKey, ttl: Duration) -> Result<Claim, StoreError> {
+    async fn claim(&self, key: &IdempotencyKey, lease: Duration) -> Result<Claim, StoreError> {
         let mut conn = self.conn.clone();
         let rkey = self.redis_key(key);
+        let lease = self.lease_cap.map_or(lease, |cap| lease.min(cap));
         let state: i64 = self
             .bounded("claim", async {
                 self.claim
                     .key(&rkey)
-                    .arg(ttl_millis(ttl.min(self.lease)))
+                    .arg(ttl_millis(lease))
                     .invoke_async(&mut conn)
                     .await
             })

@@ -8,7 +8,7 @@ use imhook_core::agora::{
     AgoraConfig, AgoraEndpoint, AgoraEvent, AgoraVerifier, CallbackEvent, CallbackHandler, Context,
     PostSendFailurePolicy, PreSendDecision, PreSendFailurePolicy, UnsignedPolicy,
 };
-use imhook_core::{BoxError, Endpoint, FixedClock, Inbound, Outbound, Secret, Verify};
+use imhook_core::{BoxError, Endpoint, FixedClock, Inbound, MemoryStore, Outbound, Secret, Verify};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -85,8 +85,10 @@ impl CallbackHandler for Recorder {
     }
 }
 
+/// A configuration with its own store: tests that send the same callIds never meet.
 fn config() -> AgoraConfig {
     AgoraConfig::new()
+        .store(Arc::new(MemoryStore::default()))
         .secret(Secret::new(SECRET).unwrap())
         .post_send_deadline(Duration::from_millis(100))
         .pre_send_deadline(Duration::from_millis(100))
@@ -288,6 +290,7 @@ async fn no_secret_needs_an_explicit_insecure_mode() {
 async fn several_secrets_any_may_match_and_its_index_is_reported() {
     let h = Recorder::new(Mode::Ok);
     let cfg = AgoraConfig::new()
+        .store(Arc::new(MemoryStore::default()))
         .secret(Secret::new("old").unwrap())
         .secret(Secret::new(SECRET).unwrap());
     let ep = post(cfg, &h);
@@ -536,7 +539,10 @@ fn signature_vectors() {
         })
         .to_string();
         let h = Recorder::new(Mode::Ok);
-        let ep = post(AgoraConfig::new().secret(Secret::new(secret).unwrap()), &h);
+        let cfg = AgoraConfig::new()
+            .store(Arc::new(MemoryStore::default()))
+            .secret(Secret::new(secret).unwrap());
+        let ep = post(cfg, &h);
         let status = rt.block_on(send(&ep, body)).status;
         let valid = v["expect_valid"].as_bool().unwrap();
         assert_eq!(status == 200, valid, "{}", v["name"]);

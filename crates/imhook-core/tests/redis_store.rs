@@ -7,16 +7,19 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use imhook_core::agora::{
-    AgoraConfig, AgoraEndpoint, AgoraEvent, CallbackHandler, Context, PostSendFailurePolicy,
-    StoreFailurePolicy, auth::security,
+    AgoraConfig, AgoraEndpoint, AgoraEvent, AgoraVerifier, CallbackHandler, Context,
+    PostSendFailurePolicy, StoreFailurePolicy, auth::security,
 };
+use imhook_core::idempotency::LEASE_MARGIN;
 use imhook_core::redis::RedisStore;
-use imhook_core::{BoxError, Claim, Endpoint, IdempotencyKey, IdempotencyStore, Inbound, Secret};
+use imhook_core::{
+    BoxError, Claim, Endpoint, IdempotencyKey, IdempotencyStore, Inbound, Secret, Verify,
+};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const TTL: Duration = Duration::from_secs(60);
@@ -217,15 +220,13 @@ async fn claim_complete_release_semantics() {
 
     // a claim is held for the in-flight lease, not the (4-day) retention
     let four_days = Duration::from_secs(4 * 24 * 3600);
-    assert_eq!(
-        store.claim(&key(4), four_days).await.unwrap(),
-        Claim::Claimed
-    );
+    let lease = Duration::from_secs(7);
+    assert_eq!(store.claim(&key(4), lease).await.unwrap(), Claim::Claimed);
     let pttl: i64 = redis::cmd("PTTL")
         .arg(store.redis_key(&key(4)))
         .query(&mut raw)
         .unwrap();
-    assert!(pttl > 0 && pttl <= 60_000, "claim pttl {pttl}");
+    assert!(pttl > 0 && pttl <= 7_000, "claim pttl {pttl}");
     store.complete(&key(4), four_days).await.unwrap();
     let pttl: i64 = redis::cmd("PTTL")
         .arg(store.redis_key(&key(4)))
@@ -500,10 +501,11 @@ async fn stalled_redis_times_out() {
 // Through the Agora endpoint
 // ---------------------------------------------------------------------------
 
-/// Counts calls; fails the first `fail_first` of them.
+/// Counts calls; fails the first `fail_first` of them, or sleeps through the first.
 struct Counting {
     calls: AtomicUsize,
     fail_first: usize,
+    sleep_first: AtomicBool,
 }
 
 impl Counting {
@@ -511,7 +513,13 @@ impl Counting {
         Arc::new(Self {
             calls: AtomicUsize::new(0),
             fail_first,
+            sleep_first: AtomicBool::new(false),
         })
+    }
+    fn sleeping_first() -> Arc<Self> {
+        let c = Self::new(0);
+        c.sleep_first.store(true, Ordering::SeqCst);
+        c
     }
     fn calls(&self) -> usize {
         self.calls.load(Ordering::SeqCst)
@@ -522,6 +530,9 @@ impl Counting {
 impl CallbackHandler for Counting {
     async fn handle(&self, _ctx: &Context, _event: AgoraEvent) -> Result<(), BoxError> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.sleep_first.swap(false, Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        }
         if n < self.fail_first {
             return Err("downstream unavailable".into());
         }
@@ -605,6 +616,100 @@ async fn failed_handler_releases_the_claim_so_the_retry_is_processed() {
     assert_eq!(post(&ep, body.clone()).await, 200);
     assert_eq!(post(&other_instance, body).await, 200);
     assert_eq!(handler.calls(), 2);
+}
+
+fn keys_in(server: &RedisServer, ns: &str) -> Vec<String> {
+    redis::cmd("KEYS")
+        .arg(format!("{ns}:*"))
+        .query(&mut server.raw())
+        .unwrap()
+}
+
+/// A request cancelled while its handler runs (the client went away, the server shut
+/// down) releases its claim: the provider's retry is handled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_cancelled_mid_handler_releases_its_claim() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let ns = unique_ns("cancel");
+    let handler = Counting::sleeping_first();
+    let store = RedisStore::connect(&server.url)
+        .await
+        .unwrap()
+        .namespace(ns.clone());
+    let ep = endpoint(
+        store,
+        handler.clone(),
+        PostSendFailurePolicy::Ack,
+        StoreFailurePolicy::Process,
+    );
+    let body = signed("demo-org#demo-app_cancel-1");
+    let first = tokio::time::timeout(Duration::from_millis(200), post(&ep, body.clone())).await;
+    assert!(first.is_err(), "the handler should still be running");
+    assert_eq!(handler.calls(), 1);
+    // The release runs in the background: Redis forgets the claim at once.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while !keys_in(&server, &ns).is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        keys_in(&server, &ns).is_empty(),
+        "the claim was not released"
+    );
+    assert_eq!(post(&ep, body.clone()).await, 200);
+    assert_eq!(handler.calls(), 2, "the retry was taken for a duplicate");
+    assert_eq!(post(&ep, body).await, 200);
+    assert_eq!(handler.calls(), 2);
+}
+
+/// An instance that claimed a callback and vanished (no release at all) holds it for
+/// the handler deadline plus the lease margin, not for the retention or a fixed lease.
+#[tokio::test]
+async fn an_abandoned_claim_lapses_after_the_handler_deadline_and_a_margin() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let ns = unique_ns("abandoned");
+    let deadline = Duration::from_millis(100);
+    let store = RedisStore::connect(&server.url)
+        .await
+        .unwrap()
+        .namespace(ns.clone());
+    let verifier = AgoraVerifier::post_send(
+        AgoraConfig::new()
+            .secret(Secret::new(SECRET).unwrap())
+            .store(Arc::new(store))
+            .post_send_deadline(deadline),
+    );
+    let body = signed("demo-org#demo-app_abandoned-1");
+    let cb = verifier
+        .verify(Inbound::post("", body.clone()))
+        .await
+        .unwrap();
+    std::mem::forget(cb);
+    let keys = keys_in(&server, &ns);
+    assert_eq!(keys.len(), 1);
+    let pttl: i64 = redis::cmd("PTTL")
+        .arg(&keys[0])
+        .query(&mut server.raw())
+        .unwrap();
+    let lease = deadline + LEASE_MARGIN;
+    assert!(
+        pttl > 0 && pttl <= lease.as_millis() as i64,
+        "claim pttl {pttl} ms, lease {lease:?}"
+    );
+    assert!(
+        verifier
+            .verify(Inbound::post("", body.clone()))
+            .await
+            .is_err()
+    );
+    tokio::time::sleep(lease + Duration::from_millis(300)).await;
+    assert!(
+        verifier.verify(Inbound::post("", body)).await.is_ok(),
+        "the abandoned claim was still in flight"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

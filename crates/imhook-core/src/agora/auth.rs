@@ -10,6 +10,10 @@ use std::time::Duration;
 use subtle::ConstantTimeEq;
 
 /// What to do with requests that carry no `security` (agora.md §2.7).
+///
+/// Requests let through unsigned are never de-duplicated: each copy reaches the
+/// handler with `authenticated = false`, and none claims, completes or suppresses a
+/// key that the provider's signed callback with the same `callId` needs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum UnsignedPolicy {
@@ -149,7 +153,9 @@ impl AgoraAuth {
     ///
     /// Off by default. The provider re-sends stored callbacks up to 3 days late, so on a
     /// post-send endpoint any window shorter than 3 days drops legitimate resends; use
-    /// it on pre-send endpoints (minutes are safe there).
+    /// it on pre-send endpoints (minutes are safe there). The signature covers only
+    /// `callId` and `timestamp`, not the body, so the window is also what bounds how
+    /// long a captured request can be replayed with another body.
     pub fn freshness(mut self, window: Option<Duration>) -> Self {
         self.freshness = window;
         self

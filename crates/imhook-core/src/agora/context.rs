@@ -13,6 +13,16 @@ pub enum Route {
     PreSend,
 }
 
+impl Route {
+    /// `post-send` or `pre-send`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::PostSend => "post-send",
+            Self::PreSend => "pre-send",
+        }
+    }
+}
+
 /// Request context handed to every handler method.
 #[derive(Clone)]
 pub struct Context {

@@ -10,8 +10,12 @@ use super::handler::CallbackHandler;
 use crate::clock::Clock;
 use crate::endpoint::{Endpoint, Verify};
 use crate::exec::run_guarded;
-use crate::idempotency::{Claim, DEFAULT_TTL, IdempotencyKey, IdempotencyStore, MemoryStore};
+pub use crate::idempotency::ClaimGuard;
+use crate::idempotency::{
+    Acquired, DEFAULT_TTL, IdempotencyKey, IdempotencyStore, MemoryStore, lease,
+};
 use crate::inbound::{Inbound, Outbound};
+use crate::log_value::Untrusted;
 use crate::secret::Secret;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -122,12 +126,16 @@ pub enum ConfigError {
 }
 
 impl AgoraConfig {
-    /// No secret yet, unsigned requests refused, an in-memory de-duplication store,
-    /// 4-day retention, 1 MiB bodies, deadlines 5 s (post-send) and 150 ms (pre-send).
+    /// No secret yet, unsigned requests refused, 4-day retention, 1 MiB bodies,
+    /// deadlines 5 s (post-send) and 150 ms (pre-send), and the process-wide
+    /// in-memory de-duplication store ([`MemoryStore::shared`]): configurations built
+    /// separately in one process (e.g. inside actix-web's `HttpServer::new`, once per
+    /// worker) de-duplicate together. Keys are namespaced by provider and route, so
+    /// one store serves every endpoint.
     pub fn new() -> Self {
         Self {
             auth: AgoraAuth::new(),
-            store: Arc::new(MemoryStore::default()),
+            store: MemoryStore::shared(),
             ttl: DEFAULT_TTL,
             body_limit: crate::DEFAULT_BODY_LIMIT,
             post_send_deadline: DEFAULT_POST_SEND_DEADLINE,
@@ -171,7 +179,9 @@ impl AgoraConfig {
         self
     }
 
-    /// Replaces the de-duplication store (e.g. Redis, to share state between instances).
+    /// Replaces the de-duplication store (default: the process-wide
+    /// [`MemoryStore::shared`]); e.g. Redis, to share state between instances, or a
+    /// separate `MemoryStore` to keep one endpoint's keys apart.
     pub fn store(mut self, store: Arc<dyn IdempotencyStore>) -> Self {
         self.store = store;
         self
@@ -245,6 +255,14 @@ impl AgoraConfig {
         }
     }
 
+    /// The handler deadline of `route`.
+    fn deadline(&self, route: Route) -> Duration {
+        match route {
+            Route::PostSend => self.post_send_deadline,
+            Route::PreSend => self.pre_send_deadline,
+        }
+    }
+
     fn pre_send_fallback(&self) -> Outbound {
         match &self.pre_send_failure {
             PreSendFailurePolicy::Allow => decision_reply(&PreSendDecision::Allow),
@@ -272,7 +290,7 @@ impl AgoraConfig {
         let env = Envelope::parse(body).map_err(|e| {
             match &e {
                 EnvelopeError::NotJsonObject => tracing::warn!(provider = "agora", "rejected: body is not a JSON object"),
-                other => tracing::warn!(provider = "agora", error = %other, "rejected: malformed envelope"),
+                EnvelopeError::Ambiguous(detail) => tracing::warn!(provider = "agora", error = ?Untrusted(detail), "rejected: malformed envelope"),
             }
             bad_request()
         })?;
@@ -282,41 +300,47 @@ impl AgoraConfig {
         };
         let call_id = env.call_id().map(|c| c.into_owned());
         let auth = self.auth.verify(&env, &kind).map_err(|e| {
-            tracing::warn!(provider = "agora", kind = %kind, call_id = call_id.as_deref().unwrap_or(""), reason = %e, "rejected: authentication");
+            tracing::warn!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&kind), call_id = ?Untrusted(call_id.as_deref().unwrap_or("")), reason = %e, "rejected: authentication");
             unauthorized(e)
         })?;
-        let claim = if route == Route::PostSend || self.dedupe_pre_send {
-            match env.dedup_parts() {
-                Some(parts) => {
-                    let key = IdempotencyKey::from_parts(&[&parts[0], &parts[1], &parts[2]]);
-                    match self.store.claim(&key, self.ttl).await {
-                        Ok(Claim::Claimed) => Some(ClaimGuard {
-                            key,
-                            store: self.store.clone(),
-                            ttl: self.ttl,
-                        }),
-                        Ok(state) => {
-                            tracing::info!(provider = "agora", kind = %kind, call_id = call_id.as_deref().unwrap_or(""), state = ?state, "duplicate callback acknowledged");
-                            return Err(match route {
-                                Route::PostSend => ack(),
-                                Route::PreSend => self.pre_send_fallback(),
-                            });
-                        }
-                        Err(e) => {
-                            tracing::error!(provider = "agora", kind = %kind, error = %e, "de-duplication store failed");
-                            match self.store_failure {
-                                StoreFailurePolicy::Process => None,
-                                StoreFailurePolicy::Retry => {
-                                    return Err(Outbound::text(503, "try again"));
-                                }
+        // Only authenticated requests take part in de-duplication: an unsigned body
+        // carrying a genuine callId must never make the provider's signed callback a
+        // duplicate, nor be suppressed by it.
+        let dedupe = auth.authenticated && (route == Route::PostSend || self.dedupe_pre_send);
+        let claim = match env.dedup_parts(&kind).filter(|_| dedupe) {
+            Some(parts) => {
+                let mut key_parts = vec!["agora", route.as_str()];
+                key_parts.extend(parts.iter().map(|p| p.as_ref()));
+                let key = IdempotencyKey::from_parts(&key_parts);
+                match ClaimGuard::acquire(
+                    &self.store,
+                    key,
+                    lease(self.deadline(route)),
+                    self.ttl,
+                    "agora",
+                )
+                .await
+                {
+                    Ok(Acquired::Guard(guard)) => Some(guard),
+                    Ok(Acquired::Duplicate(state)) => {
+                        tracing::info!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&kind), call_id = ?Untrusted(call_id.as_deref().unwrap_or("")), state = ?state, "duplicate callback acknowledged");
+                        return Err(match route {
+                            Route::PostSend => ack(),
+                            Route::PreSend => self.pre_send_fallback(),
+                        });
+                    }
+                    Err(e) => {
+                        tracing::error!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&kind), error = %e, "de-duplication store failed");
+                        match self.store_failure {
+                            StoreFailurePolicy::Process => None,
+                            StoreFailurePolicy::Retry => {
+                                return Err(Outbound::text(503, "try again"));
                             }
                         }
                     }
                 }
-                None => None,
             }
-        } else {
-            None
+            None => None,
         };
         let ctx = Context {
             route,
@@ -332,7 +356,7 @@ impl AgoraConfig {
             Route::PreSend => match PreSendEvent::decode(body) {
                 Ok(ev) => CallbackEvent::PreSend(ev),
                 Err(e) => {
-                    tracing::warn!(provider = "agora", kind = "pre_send", error = %e, "pre-send request cannot be decoded; answering with the failure policy");
+                    tracing::warn!(provider = "agora", kind = "pre_send", error = ?Untrusted(&e.to_string()), "pre-send request cannot be decoded; answering with the failure policy");
                     return Err(self.pre_send_fallback());
                 }
             },
@@ -357,38 +381,6 @@ fn decision_reply(d: &PreSendDecision) -> Outbound {
     Outbound::json(200, d.to_json())
 }
 
-/// A held de-duplication claim.
-#[derive(Clone)]
-pub struct ClaimGuard {
-    key: IdempotencyKey,
-    store: Arc<dyn IdempotencyStore>,
-    ttl: Duration,
-}
-
-impl std::fmt::Debug for ClaimGuard {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClaimGuard")
-            .field("key", &self.key)
-            .finish_non_exhaustive()
-    }
-}
-
-impl ClaimGuard {
-    /// Marks the callback as handled.
-    pub async fn complete(self) {
-        if let Err(e) = self.store.complete(&self.key, self.ttl).await {
-            tracing::error!(provider = "agora", error = %e, "could not mark callback as handled");
-        }
-    }
-
-    /// Forgets the claim so the provider's retry is processed.
-    pub async fn release(self) {
-        if let Err(e) = self.store.release(&self.key).await {
-            tracing::error!(provider = "agora", error = %e, "could not release callback claim");
-        }
-    }
-}
-
 /// The decoded request of an [`AgoraCallback`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -403,6 +395,12 @@ pub enum CallbackEvent {
 /// A verified, de-duplicated, decoded Agora callback, for applications that answer it
 /// themselves (framework extractors). Answer with [`AgoraCallback::ack`],
 /// [`AgoraCallback::retry`] or [`AgoraCallback::decide`].
+///
+/// While it is held, copies of the same callback are answered as duplicates. Dropped
+/// without an answer (the application returned early, the request was cancelled), it
+/// releases its claim so that the provider's retry is handled. The claim's lease is
+/// the route's handler deadline plus [`LEASE_MARGIN`](crate::idempotency::LEASE_MARGIN):
+/// answer within it, or a concurrent copy may be handled too.
 #[derive(Debug)]
 pub struct AgoraCallback {
     /// The request context.
@@ -590,7 +588,7 @@ impl Endpoint for AgoraEndpoint {
                         (ack(), "handled", known)
                     }
                     Err(failure) => {
-                        tracing::error!(provider = "agora", kind = %ctx.kind, call_id = ctx.call_id.as_deref().unwrap_or(""), failure = failure.kind(), error = %failure, "handler failed; answering with the failure policy");
+                        tracing::error!(provider = "agora", kind = ?Untrusted(&ctx.kind), call_id = ?Untrusted(ctx.call_id.as_deref().unwrap_or("")), failure = failure.kind(), error = %failure, "handler failed; answering with the failure policy");
                         match self.config.post_send_failure {
                             PostSendFailurePolicy::Ack => {
                                 if let Some(c) = claim {
@@ -630,7 +628,7 @@ impl Endpoint for AgoraEndpoint {
                         }
                     }
                     Err(failure) => {
-                        tracing::error!(provider = "agora", kind = "pre_send", call_id = ctx.call_id.as_deref().unwrap_or(""), failure = failure.kind(), error = %failure, "handler failed; answering with the failure policy");
+                        tracing::error!(provider = "agora", kind = "pre_send", call_id = ?Untrusted(ctx.call_id.as_deref().unwrap_or("")), failure = failure.kind(), error = %failure, "handler failed; answering with the failure policy");
                         (self.config.pre_send_fallback(), failure.kind())
                     }
                 };
@@ -642,9 +640,9 @@ impl Endpoint for AgoraEndpoint {
         };
         tracing::info!(
             provider = "agora",
-            kind = %ctx.kind,
+            kind = ?Untrusted(&ctx.kind),
             known,
-            call_id = ctx.call_id.as_deref().unwrap_or(""),
+            call_id = ?Untrusted(ctx.call_id.as_deref().unwrap_or("")),
             authenticated = ctx.authenticated,
             status = out.status,
             outcome,

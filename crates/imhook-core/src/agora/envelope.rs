@@ -71,6 +71,12 @@ fn non_empty(c: Option<Cow<'_, str>>) -> Option<Cow<'_, str>> {
     c.filter(|s| !s.is_empty())
 }
 
+/// Whether one `callId` of the post-send family `kind` fans out per recipient (see
+/// [`Envelope::dedup_parts`]).
+fn keys_per_recipient(kind: &str) -> bool {
+    kind.starts_with("message/") || kind == "offline_push"
+}
+
 fn is_present(raw: Option<&RawValue>) -> bool {
     raw.is_some_and(|r| r.get() != "null")
 }
@@ -138,15 +144,56 @@ impl<'a> Envelope<'a> {
         self.payload
     }
 
-    /// The de-duplication key parts of agora.md §2.6: `callId`, `eventType`, then
-    /// `to`, else `target`. `None` when there is no `callId`.
-    pub fn dedup_parts(&self) -> Option<[Cow<'a, str>; 3]> {
+    /// The parts of the de-duplication key of a request of kind `kind` (from
+    /// [`Envelope::kind`], or `pre_send`): `[callId]`, or `[callId, eventType, to
+    /// else target]` for the families whose one `callId` fans out per recipient.
+    /// `None` when there is no `callId` (such requests are not de-duplicated).
+    ///
+    /// Which parts a key has is fixed by the family, never by which fields a request
+    /// happens to carry: the provider's signature covers only `callId` and
+    /// `timestamp`, so a part read from an unsigned field in a family that does not
+    /// need it would let one captured request be replayed under endless new keys
+    /// (e.g. a `group_op_event` with an added `"to"`).
+    ///
+    /// - `message/*` add `eventType` and `to`: every sent message has one `chat`
+    ///   callback, and each offline recipient of a group message one `chat_offline`
+    ///   copy with the same `callId` and `to` = that recipient
+    ///   (<https://doc.easemob.com/document/server-side/callback_message_send.html>).
+    /// - `offline_push` adds `eventType` and `target`: one push result per target
+    ///   (<https://doc.easemob.com/document/server-side/callback_offline_push.html>).
+    /// - `recall`, `edit` and the receipts (`read_ack`, `channel_ack`,
+    ///   `delivery_ack`) key on `callId` alone: in every published sample
+    ///   (`tests/fixtures/agora/recall.json`, `edit.json`, `read_ack.json`,
+    ///   `read_ack@group.json`, `channel_ack.json`, `delivery_ack.json`) the `callId`
+    ///   is `{appkey}_{msg_id}` where `msg_id` is the id of the recall, edit or
+    ///   receipt event itself (not the `recall_id`, `edit_message_id` or
+    ///   `ack_message_id` of the message it refers to), `eventType` is `chat` (the
+    ///   one-per-event value, never `chat_offline`) or absent, and `to` names one
+    ///   peer or, for a group read receipt, the group itself: no sample shows one
+    ///   `callId` delivered once per recipient.
+    /// - Every other family (`group_op_event`, `muc`, `roster`, `notify`,
+    ///   `user_status`, `keyword_alert`, `moderation`, `unknown`) and `pre_send` key
+    ///   on `callId` alone, whatever extra fields arrive.
+    ///
+    /// ```
+    /// use imhook_core::agora::Envelope;
+    /// let op = r#"{"callId":"c1","event":"group_op_event","operation":"CREATE","to":"x1"}"#;
+    /// let env = Envelope::parse(op).unwrap();
+    /// assert_eq!(env.dedup_parts(&env.kind()).unwrap(), ["c1"]);
+    /// let msg = r#"{"callId":"c2","chat_type":"groupchat","eventType":"chat_offline","to":"bob"}"#;
+    /// let env = Envelope::parse(msg).unwrap();
+    /// assert_eq!(env.dedup_parts(&env.kind()).unwrap(), ["c2", "chat_offline", "bob"]);
+    /// ```
+    pub fn dedup_parts(&self, kind: &str) -> Option<Vec<Cow<'a, str>>> {
         let call_id = self.call_id()?;
+        if !keys_per_recipient(kind) {
+            return Some(vec![call_id]);
+        }
         let event_type = self.event_type().unwrap_or(Cow::Borrowed(""));
         let who = json_str(self.to)
             .or_else(|| json_str(self.target))
             .unwrap_or(Cow::Borrowed(""));
-        Some([call_id, event_type, who])
+        Some(vec![call_id, event_type, who])
     }
 
     fn payload_head(&self) -> PayloadHead<'a> {

@@ -10,8 +10,9 @@ use super::reply::{AfterFailurePolicy, BeforeFailurePolicy, Reply};
 use crate::clock::Clock;
 use crate::endpoint::{Endpoint, Verify};
 use crate::exec::run_guarded;
-use crate::idempotency::{Claim, IdempotencyKey, IdempotencyStore};
+use crate::idempotency::{Acquired, ClaimGuard, IdempotencyKey, IdempotencyStore, lease};
 use crate::inbound::{Inbound, Outbound};
+use crate::log_value::Untrusted;
 use crate::secret::Secret;
 use async_trait::async_trait;
 use serde::Deserialize;
@@ -76,13 +77,18 @@ impl TencentConfig {
         }
     }
 
-    /// De-duplicates After callbacks (opt-in): a body identical to one handled within
-    /// `ttl` (same `SdkAppid`, command and SHA-256 of the raw body) is answered with the
-    /// OK ack without calling the handler again. Useful when "retry on timeout" is
-    /// enabled in the console. Tencent callbacks carry no delivery id, so two genuinely
-    /// separate events with identical bodies (possible for commands without
-    /// `EventTime`) inside `ttl` would be merged: keep `ttl` short (minutes).
-    /// Before callbacks are never retried by IM and are never de-duplicated.
+    /// De-duplicates After callbacks (opt-in), in the endpoint and in the verify path
+    /// ([`TencentConfig::verify_request`], the framework extractors) alike: a body
+    /// identical to one handled within `ttl` (same `SdkAppid`, command and SHA-256 of
+    /// the raw body, whatever the query's `RequestTime` and `Sign`) is answered with
+    /// the OK ack without calling the handler again, and so is a copy arriving while
+    /// the first is being handled. Useful when "retry on timeout" is enabled in the
+    /// console, and against replays of a captured request inside the freshness window.
+    /// Tencent callbacks carry no delivery id, so two genuinely separate events with
+    /// identical bodies (possible for commands without `EventTime`) inside `ttl` would
+    /// be merged: keep `ttl` short (minutes). Before callbacks are never retried by IM
+    /// and are never de-duplicated. `store` may be shared with the Agora endpoints:
+    /// keys are namespaced by provider.
     pub fn dedupe(mut self, store: Arc<dyn IdempotencyStore>, ttl: Duration) -> Self {
         self.dedupe = Some((store, ttl));
         self
@@ -167,8 +173,9 @@ impl TencentConfig {
         }
     }
 
-    /// Steps up to decoding: query, `SdkAppid`, `Sign`, body. `Err` is the exact reply.
-    pub fn verify_request(&self, req: &Inbound<'_>) -> Result<TencentCallback, Outbound> {
+    /// Steps up to decoding: query, `SdkAppid`, `Sign`, body, then (when configured)
+    /// de-duplication. `Err` is the exact reply, including the OK ack of a duplicate.
+    pub async fn verify_request(&self, req: &Inbound<'_>) -> Result<TencentCallback, Outbound> {
         let size = Some(req.body.len() as u64);
         if let Some(out) = crate::endpoint::precheck(req.method, size, self.body_limit) {
             return Err(out);
@@ -201,7 +208,7 @@ impl TencentConfig {
         let command: String = match (query.command, body_command) {
             (Some(q), Some(b)) => {
                 if q != b {
-                    tracing::warn!(provider = "tencent", query = %q, body = %b, "CallbackCommand differs between query and body; using the query's");
+                    tracing::warn!(provider = "tencent", query = ?Untrusted(&q), body = ?Untrusted(&b), "CallbackCommand differs between query and body; using the query's");
                 }
                 q.into_owned()
             }
@@ -216,9 +223,28 @@ impl TencentConfig {
             }
         };
         let event = TencentEvent::decode(&command, body).map_err(|_| {
-            tracing::warn!(provider = "tencent", kind = %command, "rejected: body is not a JSON object");
+            tracing::warn!(provider = "tencent", kind = ?Untrusted(&command), "rejected: body is not a JSON object");
             bad_request()
         })?;
+        let claim = match (&self.dedupe, event.is_before()) {
+            (Some((store, ttl)), false) => {
+                let digest = crate::wire::to_hex(&sha2::Sha256::digest(&req.body));
+                let app = verified.sdk_app_id.to_string();
+                let key = IdempotencyKey::from_parts(&["tencent", &app, &command, &digest]);
+                match ClaimGuard::acquire(store, key, lease(self.deadline), *ttl, "tencent").await {
+                    Ok(Acquired::Guard(guard)) => Some(guard),
+                    Ok(Acquired::Duplicate(state)) => {
+                        tracing::info!(provider = "tencent", kind = ?Untrusted(&command), state = ?state, "duplicate callback acknowledged");
+                        return Err(TencentCallback::respond(&Reply::ok()));
+                    }
+                    Err(e) => {
+                        tracing::error!(provider = "tencent", kind = ?Untrusted(&command), error = %e, "de-duplication store failed; processing anyway");
+                        None
+                    }
+                }
+            }
+            _ => None,
+        };
         let ctx = Context {
             sdk_app_id: verified.sdk_app_id,
             command,
@@ -231,7 +257,7 @@ impl TencentConfig {
             raw: req.body.clone(),
             peer: req.peer,
         };
-        Ok(TencentCallback { ctx, event })
+        Ok(TencentCallback { ctx, event, claim })
     }
 }
 
@@ -286,14 +312,18 @@ fn auth_reply(e: AuthError) -> Outbound {
     }
 }
 
-/// A verified, decoded Tencent callback, for applications that answer it themselves
-/// (framework extractors).
-#[derive(Debug, Clone)]
+/// A verified, decoded (and, when configured, de-duplicated) Tencent callback, for
+/// applications that answer it themselves (framework extractors). Answer with
+/// [`TencentCallback::reply`], which marks a de-duplicated callback as handled;
+/// dropped without it (the application returned early, the request was cancelled),
+/// the claim is released so that a retry is handled.
+#[derive(Debug)]
 pub struct TencentCallback {
     /// The request context.
     pub ctx: Context,
     /// The decoded event.
     pub event: TencentEvent,
+    claim: Option<ClaimGuard>,
 }
 
 impl TencentCallback {
@@ -304,6 +334,15 @@ impl TencentCallback {
             return Outbound::json(200, Reply::OK_JSON);
         }
         Outbound::json(200, reply.to_json())
+    }
+
+    /// Marks the callback handled (when it was de-duplicated) and returns the HTTP
+    /// reply carrying `reply`.
+    pub async fn reply(self, reply: &Reply) -> Outbound {
+        if let Some(c) = self.claim {
+            c.complete().await;
+        }
+        Self::respond(reply)
     }
 
     /// The reply an application that does nothing would send (the OK ack; for the
@@ -322,7 +361,7 @@ impl Verify for TencentConfig {
     }
 
     async fn verify(&self, req: Inbound<'_>) -> Result<TencentCallback, Outbound> {
-        self.verify_request(&req)
+        self.verify_request(&req).await
     }
 }
 
@@ -401,37 +440,17 @@ impl Endpoint for TencentEndpoint {
 
     async fn handle(&self, req: Inbound<'_>) -> Outbound {
         let started = Instant::now();
-        let TencentCallback { ctx, event } = match self.config.verify_request(&req) {
+        let TencentCallback { ctx, event, claim } = match self.config.verify_request(&req).await {
             Ok(v) => v,
             Err(out) => {
                 tracing::info!(
                     provider = "tencent",
                     status = out.status,
                     latency_us = started.elapsed().as_micros() as u64,
-                    "callback rejected"
+                    "callback not dispatched"
                 );
                 return out;
             }
-        };
-        let claim = match (&self.config.dedupe, event.is_before()) {
-            (Some((store, ttl)), false) => {
-                let digest = sha2::Sha256::digest(&ctx.raw);
-                let hex = crate::wire::to_hex(&digest);
-                let app = ctx.sdk_app_id.to_string();
-                let key = IdempotencyKey::from_parts(&["tencent", &app, &ctx.command, &hex]);
-                match store.claim(&key, *ttl).await {
-                    Ok(Claim::Claimed) => Some((store, key, *ttl)),
-                    Ok(state) => {
-                        tracing::info!(provider = "tencent", kind = %ctx.command, state = ?state, "duplicate callback acknowledged");
-                        return TencentCallback::respond(&Reply::ok());
-                    }
-                    Err(e) => {
-                        tracing::error!(provider = "tencent", kind = %ctx.command, error = %e, "de-duplication store failed; processing anyway");
-                        None
-                    }
-                }
-            }
-            _ => None,
         };
         let fallback = self.config.failure_reply(&event);
         let decode_failed_before =
@@ -442,18 +461,16 @@ impl Endpoint for TencentEndpoint {
             Ok(_) if decode_failed_before => (fallback, "decode-failed"),
             Ok(reply) => (reply, "handled"),
             Err(failure) => {
-                tracing::error!(provider = "tencent", kind = %ctx.command, failure = failure.kind(), error = %failure, "handler failed; answering with the failure policy");
+                tracing::error!(provider = "tencent", kind = ?Untrusted(&ctx.command), failure = failure.kind(), error = %failure, "handler failed; answering with the failure policy");
                 (fallback, failure.kind())
             }
         };
-        if let Some((store, key, ttl)) = claim {
-            if let Err(e) = store.complete(&key, ttl).await {
-                tracing::error!(provider = "tencent", error = %e, "could not mark callback as handled");
-            }
+        if let Some(c) = claim {
+            c.complete().await;
         }
         tracing::info!(
             provider = "tencent",
-            kind = %ctx.command,
+            kind = ?Untrusted(&ctx.command),
             known,
             status = 200u16,
             error_code = reply.code,
