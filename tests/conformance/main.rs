@@ -70,10 +70,10 @@ async fn run_row(target: &Target, row: &Row) -> Result<(), String> {
     if resp.body.len() >= 1000 {
         return Err("reply over 1,000 bytes".into());
     }
-    if let Some(n) = row.expect.calls {
-        if calls != n {
-            return Err(format!("handler called {calls} times, expected {n}"));
-        }
+    if let Some(n) = row.expect.calls
+        && calls != n
+    {
+        return Err(format!("handler called {calls} times, expected {n}"));
     }
     Ok(())
 }

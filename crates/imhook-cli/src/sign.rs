@@ -82,10 +82,9 @@ fn appkey_of(body: &str, call_id: Option<&str>) -> String {
     if let Ok(Head {
         appkey: Some(serde_json::Value::String(k)),
     }) = serde_json::from_str::<Head>(body)
+        && !k.is_empty()
     {
-        if !k.is_empty() {
-            return k;
-        }
+        return k;
     }
     call_id
         .and_then(|c| c.rsplit_once('_'))

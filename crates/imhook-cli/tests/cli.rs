@@ -129,10 +129,10 @@ impl Server {
             .timeout(Duration::from_secs(2))
             .build();
         loop {
-            if let Ok(r) = agent.get(&format!("{}/healthz", self.base)).call() {
-                if r.status() == 200 {
-                    break;
-                }
+            if let Ok(r) = agent.get(&format!("{}/healthz", self.base)).call()
+                && r.status() == 200
+            {
+                break;
             }
             assert!(Instant::now() < deadline, "server never became healthy");
             std::thread::sleep(Duration::from_millis(50));

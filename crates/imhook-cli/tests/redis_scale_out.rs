@@ -36,10 +36,10 @@ impl Drop for Redis {
 }
 
 fn redis() -> Option<Redis> {
-    if let Ok(url) = std::env::var("IMHOOK_TEST_REDIS_URL") {
-        if !url.is_empty() {
-            return Some(Redis { url, child: None });
-        }
+    if let Ok(url) = std::env::var("IMHOOK_TEST_REDIS_URL")
+        && !url.is_empty()
+    {
+        return Some(Redis { url, child: None });
     }
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -40,14 +40,14 @@ struct RedisServer {
 impl RedisServer {
     /// `None` when no Redis is available (and we are not on CI).
     fn start() -> Option<Self> {
-        if let Ok(url) = std::env::var("IMHOOK_TEST_REDIS_URL") {
-            if !url.is_empty() {
-                return Some(Self {
-                    url,
-                    port: 0,
-                    child: None,
-                });
-            }
+        if let Ok(url) = std::env::var("IMHOOK_TEST_REDIS_URL")
+            && !url.is_empty()
+        {
+            return Some(Self {
+                url,
+                port: 0,
+                child: None,
+            });
         }
         let port = free_port();
         match spawn_redis(port) {

@@ -243,10 +243,10 @@ impl<'a> Envelope<'a> {
         if json_str(self.step).as_deref() == Some("push") {
             return "offline_push".to_owned();
         }
-        if let Some(et) = self.event_type() {
-            if et == "keyword_alert" || et == "moderation" {
-                return et.into_owned();
-            }
+        if let Some(et) = self.event_type()
+            && (et == "keyword_alert" || et == "moderation")
+        {
+            return et.into_owned();
         }
         if let Some(ct) = non_empty(json_str(self.chat_type)) {
             return match ct.as_ref() {
@@ -259,10 +259,11 @@ impl<'a> Envelope<'a> {
                 _ => "unknown".to_owned(),
             };
         }
-        if let Some(reason) = non_empty(json_str(self.reason)) {
-            if self.status.is_some() && self.user.is_some() {
-                return format!("user_status/{reason}");
-            }
+        if let Some(reason) = non_empty(json_str(self.reason))
+            && self.status.is_some()
+            && self.user.is_some()
+        {
+            return format!("user_status/{reason}");
         }
         "unknown".to_owned()
     }

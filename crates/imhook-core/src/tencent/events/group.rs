@@ -1128,14 +1128,14 @@ impl BeforeCreateGroup {
     /// Folds the `CreatedGroupNum` spelling into `create_group_num` (`CreateGroupNum` wins;
     /// a non-integer value is ignored).
     pub(crate) fn normalise(&mut self) -> Result<(), String> {
-        if let Some(alias) = self.created_group_num_alias.take() {
-            if self.create_group_num.is_none() {
-                self.create_group_num = match alias {
-                    serde_json::Value::Number(n) => n.as_i64(),
-                    serde_json::Value::String(s) => wire::parse_decimal_i64(&s),
-                    _ => None,
-                };
-            }
+        if let Some(alias) = self.created_group_num_alias.take()
+            && self.create_group_num.is_none()
+        {
+            self.create_group_num = match alias {
+                serde_json::Value::Number(n) => n.as_i64(),
+                serde_json::Value::String(s) => wire::parse_decimal_i64(&s),
+                _ => None,
+            };
         }
         Ok(())
     }
@@ -1144,10 +1144,10 @@ impl BeforeCreateGroup {
 impl AfterCreateGroup {
     /// Folds the `groupID` spelling into `group_id` (`GroupId` wins).
     pub(crate) fn normalise(&mut self) -> Result<(), String> {
-        if let Some(alias) = self.group_id_alias.take() {
-            if self.group_id.is_empty() {
-                self.group_id = alias;
-            }
+        if let Some(alias) = self.group_id_alias.take()
+            && self.group_id.is_empty()
+        {
+            self.group_id = alias;
         }
         if self.group_id.is_empty() {
             return Err("missing field `GroupId`".to_owned());
