@@ -160,7 +160,19 @@ impl ClaimGuard {
         ttl: Duration,
         provider: &'static str,
     ) -> Result<Acquired, StoreError> {
-        Ok(match store.claim(&key, lease).await? {
+        use crate::telemetry::{DedupeResult, dedupe};
+        let claim = store.claim(&key, lease).await.inspect_err(|_| {
+            dedupe(provider, DedupeResult::StoreError);
+        })?;
+        dedupe(
+            provider,
+            match claim {
+                Claim::Claimed => DedupeResult::Claimed,
+                Claim::InFlight => DedupeResult::InFlight,
+                Claim::Done => DedupeResult::Duplicate,
+            },
+        );
+        Ok(match claim {
             Claim::Claimed => Acquired::Guard(Self {
                 store: store.clone(),
                 key,
@@ -178,6 +190,7 @@ impl ClaimGuard {
         // rather than releasing a callback the handler already processed.
         self.settled = true;
         if let Err(e) = self.store.complete(&self.key, self.ttl).await {
+            crate::telemetry::store_error(self.provider);
             tracing::error!(provider = self.provider, error = %e, "could not mark callback as handled");
         }
     }
@@ -186,6 +199,7 @@ impl ClaimGuard {
     pub async fn release(mut self) {
         self.settled = true;
         if let Err(e) = self.store.release(&self.key).await {
+            crate::telemetry::store_error(self.provider);
             tracing::error!(provider = self.provider, error = %e, "could not release callback claim");
         }
     }
