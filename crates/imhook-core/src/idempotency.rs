@@ -109,6 +109,12 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// Forgets a claimed (not done) key so a retry is processed.
     async fn release(&self, key: &IdempotencyKey) -> Result<(), StoreError>;
 
+    /// Checks that the store can serve claims right now (readiness probes): `Ok` for a
+    /// store in this process; a shared store asks its server, within its usual timeout.
+    async fn check(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Releases `key` from synchronous code: called when a [`ClaimGuard`] is dropped
     /// unanswered. The default spawns [`release`](Self::release) on the current Tokio
     /// runtime; without one, the claim lapses when its lease ends.
