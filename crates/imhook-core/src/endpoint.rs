@@ -50,6 +50,9 @@ pub trait Verify: Send + Sync + 'static {
     /// Authenticates, de-duplicates and decodes. `Err` carries the exact reply the
     /// mounted endpoint would have sent (401, 403, 400, or the 200 ack of a duplicate).
     async fn verify(&self, req: Inbound<'_>) -> Result<Self::Verified, Outbound>;
+
+    /// Name of the provider, for logs and metrics: `tencent` or `agora`.
+    fn provider(&self) -> &'static str;
 }
 
 /// The rules every endpoint applies before looking at the body: `POST` only (405, with
@@ -97,16 +100,18 @@ fn content_length(headers: &dyn HeaderLookup) -> Option<u64> {
 
 /// Checks method and declared size, reads the body within the limit, and returns the
 /// buffered [`Inbound`] parts. Shared by [`serve_stream`] and [`verify_stream`].
-async fn read<S, B, E>(
+async fn read<'a, S, B, E>(
+    provider: &'static str,
     limit: usize,
     precheck: Option<Outbound>,
-    req: StreamingRequest<'_, S>,
-) -> Result<(Bytes, StreamingRequest<'_, ()>), Outbound>
+    req: StreamingRequest<'a, S>,
+) -> Result<(Bytes, StreamingRequest<'a, ()>), Outbound>
 where
     S: Stream<Item = Result<B, E>>,
     B: Buf,
 {
     if let Some(out) = precheck {
+        crate::telemetry::rejected_early(provider, &out);
         return Err(out);
     }
     let StreamingRequest {
@@ -118,8 +123,10 @@ where
         read_timeout,
     } = req;
     let bytes = read_limited(body, limit, read_timeout).await.map_err(|e| {
-        tracing::info!(error = %e, "callback body rejected");
-        e.outbound()
+        tracing::info!(provider, error = %e, "callback body rejected");
+        let out = e.outbound();
+        crate::telemetry::rejected_early(provider, &out);
+        out
     })?;
     Ok((
         bytes,
@@ -144,7 +151,7 @@ where
     B: Buf,
 {
     let pre = endpoint.precheck(req.method, content_length(req.headers));
-    match read(endpoint.body_limit(), pre, req).await {
+    match read(endpoint.provider(), endpoint.body_limit(), pre, req).await {
         Ok((body, r)) => {
             endpoint
                 .handle(Inbound {
@@ -171,7 +178,7 @@ where
     B: Buf,
 {
     let pre = verifier.precheck(req.method, content_length(req.headers));
-    let (body, r) = read(verifier.body_limit(), pre, req).await?;
+    let (body, r) = read(verifier.provider(), verifier.body_limit(), pre, req).await?;
     verifier
         .verify(Inbound {
             method: r.method,

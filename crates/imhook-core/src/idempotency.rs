@@ -109,6 +109,12 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// Forgets a claimed (not done) key so a retry is processed.
     async fn release(&self, key: &IdempotencyKey) -> Result<(), StoreError>;
 
+    /// Checks that the store can serve claims right now (readiness probes): `Ok` for a
+    /// store in this process; a shared store asks its server, within its usual timeout.
+    async fn check(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Releases `key` from synchronous code: called when a [`ClaimGuard`] is dropped
     /// unanswered. The default spawns [`release`](Self::release) on the current Tokio
     /// runtime; without one, the claim lapses when its lease ends.
@@ -160,7 +166,19 @@ impl ClaimGuard {
         ttl: Duration,
         provider: &'static str,
     ) -> Result<Acquired, StoreError> {
-        Ok(match store.claim(&key, lease).await? {
+        use crate::telemetry::{DedupeResult, dedupe};
+        let claim = store.claim(&key, lease).await.inspect_err(|_| {
+            dedupe(provider, DedupeResult::StoreError);
+        })?;
+        dedupe(
+            provider,
+            match claim {
+                Claim::Claimed => DedupeResult::Claimed,
+                Claim::InFlight => DedupeResult::InFlight,
+                Claim::Done => DedupeResult::Duplicate,
+            },
+        );
+        Ok(match claim {
             Claim::Claimed => Acquired::Guard(Self {
                 store: store.clone(),
                 key,
@@ -178,6 +196,7 @@ impl ClaimGuard {
         // rather than releasing a callback the handler already processed.
         self.settled = true;
         if let Err(e) = self.store.complete(&self.key, self.ttl).await {
+            crate::telemetry::store_error(self.provider);
             tracing::error!(provider = self.provider, error = %e, "could not mark callback as handled");
         }
     }
@@ -186,6 +205,7 @@ impl ClaimGuard {
     pub async fn release(mut self) {
         self.settled = true;
         if let Err(e) = self.store.release(&self.key).await {
+            crate::telemetry::store_error(self.provider);
             tracing::error!(provider = self.provider, error = %e, "could not release callback claim");
         }
     }

@@ -22,6 +22,7 @@ pub mod record;
 #[path = "redis_store.rs"]
 pub mod redis;
 pub mod secret;
+pub mod telemetry;
 pub mod tencent;
 pub mod wire;
 

@@ -254,4 +254,13 @@ impl IdempotencyStore for RedisStore {
         .await
         .map(|_| ())
     }
+
+    /// `PING`, within the command timeout.
+    async fn check(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn.clone();
+        self.bounded("ping", async {
+            ::redis::cmd("PING").query_async::<()>(&mut conn).await
+        })
+        .await
+    }
 }

@@ -743,14 +743,19 @@ async fn redis_stopped_mid_run_then_recovers() {
         StoreFailurePolicy::Retry,
     );
 
-    // Healthy: de-duplicated.
+    // Healthy: ready, and de-duplicated.
+    assert!(store.check().await.is_ok());
     assert_eq!(post(&process, signed("up-1")).await, 200);
     assert_eq!(post(&process, signed("up-1")).await, 200);
     assert_eq!(process_handler.calls(), 1);
 
-    // Redis dies.
+    // Redis dies: not ready (within the command timeout).
     server.stop();
     let started = Instant::now();
+    assert!(
+        store.check().await.is_err(),
+        "a stopped Redis reported ready"
+    );
     for i in 0..5 {
         // Process (default): handled anyway, without waiting long.
         assert_eq!(post(&process, signed(&format!("down-{i}"))).await, 200);
@@ -772,6 +777,7 @@ async fn redis_stopped_mid_run_then_recovers() {
         assert!(Instant::now() < deadline, "store did not recover");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    assert!(store.check().await.is_ok());
     assert_eq!(post(&retry, signed("back-1")).await, 200);
     assert_eq!(post(&retry, signed("back-1")).await, 200);
     assert_eq!(retry_handler.calls(), 1, "de-duplication works again");

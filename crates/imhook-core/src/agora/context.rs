@@ -21,6 +21,14 @@ impl Route {
             Self::PreSend => "pre-send",
         }
     }
+
+    /// The route's name in metrics and spans: `agora` (post-send) or `agora-pre-send`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::PostSend => "agora",
+            Self::PreSend => "agora-pre-send",
+        }
+    }
 }
 
 /// Request context handed to every handler method.

@@ -17,9 +17,11 @@ use crate::idempotency::{
 use crate::inbound::{Inbound, Outbound};
 use crate::log_value::Untrusted;
 use crate::secret::Secret;
+use crate::telemetry::{self, Outcome, Rejection};
 use async_trait::async_trait;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tracing::Instrument;
 
 /// Default post-send handler deadline: 5 s.
 pub const DEFAULT_POST_SEND_DEADLINE: Duration = Duration::from_secs(5);
@@ -281,6 +283,7 @@ impl AgoraConfig {
     ) -> Result<AgoraCallback, Outbound> {
         let size = Some(req.body.len() as u64);
         if let Some(out) = crate::endpoint::precheck(req.method, size, self.body_limit) {
+            telemetry::rejected_early("agora", &out);
             return Err(out);
         }
         let body = std::str::from_utf8(&req.body).map_err(|_| {
@@ -299,7 +302,15 @@ impl AgoraConfig {
             Route::PreSend => "pre_send".to_owned(),
         };
         let call_id = env.call_id().map(|c| c.into_owned());
+        telemetry::record_identity(&kind, call_id.as_deref());
         let auth = self.auth.verify(&env, &kind).map_err(|e| {
+            telemetry::rejected(
+                "agora",
+                match e {
+                    AuthError::Stale => Rejection::Stale,
+                    _ => Rejection::Auth,
+                },
+            );
             tracing::warn!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&kind), call_id = ?Untrusted(call_id.as_deref().unwrap_or("")), reason = %e, "rejected: authentication");
             unauthorized(e)
         })?;
@@ -356,6 +367,13 @@ impl AgoraConfig {
             Route::PreSend => match PreSendEvent::decode(body) {
                 Ok(ev) => CallbackEvent::PreSend(ev),
                 Err(e) => {
+                    telemetry::callback(
+                        "agora",
+                        route.label(),
+                        &ctx.kind,
+                        true,
+                        Outcome::DecodeFailed,
+                    );
                     tracing::warn!(provider = "agora", kind = "pre_send", error = ?Untrusted(&e.to_string()), "pre-send request cannot be decoded; answering with the failure policy");
                     return Err(self.pre_send_fallback());
                 }
@@ -366,6 +384,7 @@ impl AgoraConfig {
 }
 
 fn bad_request() -> Outbound {
+    telemetry::rejected("agora", Rejection::Body);
     Outbound::json(400, r#"{"error":"bad request"}"#)
 }
 
@@ -470,7 +489,15 @@ impl Verify for AgoraVerifier {
     }
 
     async fn verify(&self, req: Inbound<'_>) -> Result<AgoraCallback, Outbound> {
-        self.config.verify_request(self.route, &req).await
+        let span = telemetry::callback_span("agora", self.route.label());
+        self.config
+            .verify_request(self.route, &req)
+            .instrument(span)
+            .await
+    }
+
+    fn provider(&self) -> &'static str {
+        "agora"
     }
 }
 
@@ -558,7 +585,18 @@ impl Endpoint for AgoraEndpoint {
     }
 
     async fn handle(&self, req: Inbound<'_>) -> Outbound {
+        let span = telemetry::callback_span("agora", self.route.label());
         let started = Instant::now();
+        let out = self.dispatch(req, started).instrument(span).await;
+        telemetry::request_time("agora", self.route.label(), started.elapsed());
+        out
+    }
+}
+
+impl AgoraEndpoint {
+    /// The pipeline of one request, inside its callback span.
+    async fn dispatch(&self, req: Inbound<'_>, started: Instant) -> Outbound {
+        let route = self.route.label();
         let cb = match self.config.verify_request(self.route, &req).await {
             Ok(cb) => cb,
             Err(out) => {
@@ -575,12 +613,26 @@ impl Endpoint for AgoraEndpoint {
         let (out, outcome, known) = match event {
             CallbackEvent::PostSend(event) => {
                 let known = event.is_known();
-                match run_guarded(
+                let decode_failed = matches!(&event, AgoraEvent::Unknown(u) if u.error.is_some());
+                let handler_started = Instant::now();
+                let result = run_guarded(
                     self.config.post_send_deadline,
                     self.handler.handle(&ctx, event),
                 )
-                .await
-                {
+                .await;
+                telemetry::handler_time("agora", route, handler_started.elapsed());
+                telemetry::callback(
+                    "agora",
+                    route,
+                    &ctx.kind,
+                    known,
+                    match &result {
+                        Ok(()) if decode_failed => Outcome::DecodeFailed,
+                        Ok(()) => Outcome::Handled,
+                        Err(failure) => Outcome::of_failure(failure),
+                    },
+                );
+                match result {
                     Ok(()) => {
                         if let Some(c) = claim {
                             c.complete().await;
@@ -607,11 +659,13 @@ impl Endpoint for AgoraEndpoint {
                 }
             }
             CallbackEvent::PreSend(event) => {
+                let handler_started = Instant::now();
                 let result = run_guarded(
                     self.config.pre_send_deadline,
                     self.handler.pre_send(&ctx, event),
                 )
                 .await;
+                telemetry::handler_time("agora", route, handler_started.elapsed());
                 let out = match result {
                     Ok(decision) => {
                         let json = decision.to_json();
@@ -622,12 +676,27 @@ impl Endpoint for AgoraEndpoint {
                                 limit = self.config.reply_limit,
                                 "pre-send reply over the limit; answering with the failure policy"
                             );
+                            telemetry::callback(
+                                "agora",
+                                route,
+                                &ctx.kind,
+                                true,
+                                Outcome::HandlerError,
+                            );
                             (self.config.pre_send_fallback(), "reply-too-long")
                         } else {
+                            telemetry::callback("agora", route, &ctx.kind, true, Outcome::Handled);
                             (Outbound::json(200, json), "handled")
                         }
                     }
                     Err(failure) => {
+                        telemetry::callback(
+                            "agora",
+                            route,
+                            &ctx.kind,
+                            true,
+                            Outcome::of_failure(&failure),
+                        );
                         tracing::error!(provider = "agora", kind = "pre_send", call_id = ?Untrusted(ctx.call_id.as_deref().unwrap_or("")), failure = failure.kind(), error = %failure, "handler failed; answering with the failure policy");
                         (self.config.pre_send_fallback(), failure.kind())
                     }

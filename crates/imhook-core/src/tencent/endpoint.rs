@@ -14,6 +14,7 @@ use crate::idempotency::{Acquired, ClaimGuard, IdempotencyKey, IdempotencyStore,
 use crate::inbound::{Inbound, Outbound};
 use crate::log_value::Untrusted;
 use crate::secret::Secret;
+use crate::telemetry::{self, Outcome, Rejection};
 use async_trait::async_trait;
 use serde::Deserialize;
 use sha2::Digest;
@@ -21,6 +22,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tracing::Instrument;
 
 /// Default handler deadline: 1.5 s, under Tencent's 2 s wait.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_millis(1500);
@@ -178,6 +180,7 @@ impl TencentConfig {
     pub async fn verify_request(&self, req: &Inbound<'_>) -> Result<TencentCallback, Outbound> {
         let size = Some(req.body.len() as u64);
         if let Some(out) = crate::endpoint::precheck(req.method, size, self.body_limit) {
+            telemetry::rejected_early("tencent", &out);
             return Err(out);
         }
         let query = CallbackQuery::parse(req.query).map_err(|e| {
@@ -192,6 +195,14 @@ impl TencentConfig {
                 query.request_time.as_deref(),
             )
             .map_err(|e| {
+                telemetry::rejected(
+                    "tencent",
+                    match e {
+                        AuthError::WrongApp => Rejection::SdkAppId,
+                        AuthError::Stale => Rejection::Stale,
+                        _ => Rejection::Auth,
+                    },
+                );
                 tracing::warn!(provider = "tencent", reason = %e, "rejected: authentication");
                 auth_reply(e)
             })?;
@@ -222,6 +233,7 @@ impl TencentConfig {
                 return Err(bad_request());
             }
         };
+        telemetry::record_identity(&command, None);
         let event = TencentEvent::decode(&command, body).map_err(|_| {
             tracing::warn!(provider = "tencent", kind = ?Untrusted(&command), "rejected: body is not a JSON object");
             bad_request()
@@ -302,6 +314,7 @@ fn fail_reply(status: u16, info: &str) -> Outbound {
 }
 
 fn bad_request() -> Outbound {
+    telemetry::rejected("tencent", Rejection::Body);
     fail_reply(400, "bad request")
 }
 
@@ -361,7 +374,12 @@ impl Verify for TencentConfig {
     }
 
     async fn verify(&self, req: Inbound<'_>) -> Result<TencentCallback, Outbound> {
-        self.verify_request(&req).await
+        let span = telemetry::callback_span("tencent", "tencent");
+        self.verify_request(&req).instrument(span).await
+    }
+
+    fn provider(&self) -> &'static str {
+        "tencent"
     }
 }
 
@@ -439,7 +457,17 @@ impl Endpoint for TencentEndpoint {
     }
 
     async fn handle(&self, req: Inbound<'_>) -> Outbound {
+        let span = telemetry::callback_span("tencent", "tencent");
         let started = Instant::now();
+        let out = self.dispatch(req, started).instrument(span).await;
+        telemetry::request_time("tencent", "tencent", started.elapsed());
+        out
+    }
+}
+
+impl TencentEndpoint {
+    /// The pipeline of one request, inside its callback span.
+    async fn dispatch(&self, req: Inbound<'_>, started: Instant) -> Outbound {
         let TencentCallback { ctx, event, claim } = match self.config.verify_request(&req).await {
             Ok(v) => v,
             Err(out) => {
@@ -456,7 +484,21 @@ impl Endpoint for TencentEndpoint {
         let decode_failed_before =
             event.is_before() && matches!(&event, TencentEvent::Unknown(u) if u.error.is_some());
         let known = event.is_known();
+        let decode_failed = matches!(&event, TencentEvent::Unknown(u) if u.error.is_some());
+        let handler_started = Instant::now();
         let result = run_guarded(self.config.deadline, self.handler.handle(&ctx, event)).await;
+        telemetry::handler_time("tencent", "tencent", handler_started.elapsed());
+        telemetry::callback(
+            "tencent",
+            "tencent",
+            &ctx.command,
+            known,
+            match &result {
+                Ok(_) if decode_failed => Outcome::DecodeFailed,
+                Ok(_) => Outcome::Handled,
+                Err(failure) => Outcome::of_failure(failure),
+            },
+        );
         let (reply, outcome) = match result {
             Ok(_) if decode_failed_before => (fallback, "decode-failed"),
             Ok(reply) => (reply, "handled"),

@@ -1,0 +1,242 @@
+//! Metrics, through the [`metrics`](https://docs.rs/metrics) facade: the library records,
+//! the application chooses the exporter (or none, which costs next to nothing).
+//!
+//! | name | type | labels |
+//! |---|---|---|
+//! | `imhook_callbacks_total` | counter | `provider`, `route`, `kind`, `known`, `outcome` |
+//! | `imhook_rejected_total` | counter | `provider`, `reason` |
+//! | `imhook_dedupe_total` | counter | `provider`, `result` |
+//! | `imhook_handler_seconds` | histogram | `provider`, `route` |
+//! | `imhook_request_seconds` | histogram | `provider`, `route` |
+//! | `imhook_store_errors_total` | counter | `provider` |
+//!
+//! `imhook_callbacks_total` counts authenticated, non-duplicate callbacks; its `kind`
+//! is a kind of the provider's catalogue, or `unknown` for every kind the library does
+//! not type, so the number of series stays bounded whatever arrives. Rejected and
+//! duplicate requests are counted apart, with the reason. Label values are exactly
+//! the strings of [`Route::as_str`](crate::agora::Route), [`Outcome::as_str`],
+//! [`Rejection::as_str`] and [`DedupeResult::as_str`].
+//!
+//! Histogram buckets are the exporter's business; [`SECONDS_BUCKETS`] are the ones
+//! `imhook serve --metrics-listen` uses (0.5 ms to 2.5 s).
+
+use std::time::Duration;
+
+/// `imhook_callbacks_total`.
+pub const CALLBACKS_TOTAL: &str = "imhook_callbacks_total";
+/// `imhook_rejected_total`.
+pub const REJECTED_TOTAL: &str = "imhook_rejected_total";
+/// `imhook_dedupe_total`.
+pub const DEDUPE_TOTAL: &str = "imhook_dedupe_total";
+/// `imhook_handler_seconds`.
+pub const HANDLER_SECONDS: &str = "imhook_handler_seconds";
+/// `imhook_request_seconds`.
+pub const REQUEST_SECONDS: &str = "imhook_request_seconds";
+/// `imhook_store_errors_total`.
+pub const STORE_ERRORS_TOTAL: &str = "imhook_store_errors_total";
+
+/// Histogram buckets in seconds for [`HANDLER_SECONDS`] and [`REQUEST_SECONDS`]: 0.5 ms
+/// to 2.5 s.
+pub const SECONDS_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
+
+/// How an authenticated, non-duplicate callback ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The handler returned normally.
+    Handled,
+    /// The body could not be decoded into its typed event (delivered raw or answered
+    /// with the failure policy).
+    DecodeFailed,
+    /// The handler returned an error.
+    HandlerError,
+    /// The handler panicked.
+    Panic,
+    /// The handler overran its deadline.
+    Deadline,
+}
+
+impl Outcome {
+    /// The label value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Handled => "handled",
+            Self::DecodeFailed => "decode_failed",
+            Self::HandlerError => "handler_error",
+            Self::Panic => "panic",
+            Self::Deadline => "deadline",
+        }
+    }
+}
+
+/// Why a request was refused before it reached a handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rejection {
+    /// Not `POST` (405).
+    Method,
+    /// Body over the limit (413).
+    Size,
+    /// Tencent `SdkAppid` of another application (403).
+    SdkAppId,
+    /// Signature missing or wrong (401).
+    Auth,
+    /// Signature outside the freshness window (401).
+    Stale,
+    /// Body or query unreadable (400).
+    Body,
+    /// Body not received in time (408).
+    Timeout,
+}
+
+impl Rejection {
+    /// The label value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Method => "method",
+            Self::Size => "size",
+            Self::SdkAppId => "sdkappid",
+            Self::Auth => "auth",
+            Self::Stale => "stale",
+            Self::Body => "body",
+            Self::Timeout => "timeout",
+        }
+    }
+}
+
+/// What the de-duplication store answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DedupeResult {
+    /// First sight of the callback: it is processed.
+    Claimed,
+    /// Already processed: acknowledged without calling the handler.
+    Duplicate,
+    /// Being processed by another request right now.
+    InFlight,
+    /// The store failed.
+    StoreError,
+}
+
+impl DedupeResult {
+    /// The label value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Claimed => "claimed",
+            Self::Duplicate => "duplicate",
+            Self::InFlight => "in_flight",
+            Self::StoreError => "store_error",
+        }
+    }
+}
+
+impl Outcome {
+    /// The outcome of a handler that did not return normally.
+    pub(crate) fn of_failure(failure: &crate::exec::HandlerFailure) -> Self {
+        match failure {
+            crate::exec::HandlerFailure::Error(_) => Self::HandlerError,
+            crate::exec::HandlerFailure::Panic(_) => Self::Panic,
+            crate::exec::HandlerFailure::Deadline(_) => Self::Deadline,
+        }
+    }
+}
+
+/// Counts a reply sent before the provider's own checks: 405, 413 or 408. Other
+/// statuses (never produced there) are not counted.
+pub(crate) fn rejected_early(provider: &'static str, reply: &crate::inbound::Outbound) {
+    let reason = match reply.status {
+        405 => Rejection::Method,
+        413 => Rejection::Size,
+        408 => Rejection::Timeout,
+        _ => return,
+    };
+    rejected(provider, reason);
+}
+
+/// The span every callback's work runs in: authentication, de-duplication and the
+/// handler, so that the application's own events inside the handler carry the
+/// provider, route, kind and callId. `kind` and `call_id` are recorded once read
+/// (escaped and capped, as they come from the request).
+pub(crate) fn callback_span(provider: &'static str, route: &'static str) -> tracing::Span {
+    tracing::info_span!(
+        "imhook.callback",
+        provider,
+        route,
+        kind = tracing::field::Empty,
+        call_id = tracing::field::Empty,
+    )
+}
+
+/// Records the kind and callId (if any) of the request on the current callback span.
+pub(crate) fn record_identity(kind: &str, call_id: Option<&str>) {
+    let span = tracing::Span::current();
+    span.record(
+        "kind",
+        tracing::field::debug(crate::log_value::Untrusted(kind)),
+    );
+    if let Some(id) = call_id {
+        span.record(
+            "call_id",
+            tracing::field::debug(crate::log_value::Untrusted(id)),
+        );
+    }
+}
+
+/// Counts one authenticated, non-duplicate callback; `kind` is reported only when the
+/// event is `known` (a catalogue kind), `unknown` otherwise.
+pub(crate) fn callback(
+    provider: &'static str,
+    route: &'static str,
+    kind: &str,
+    known: bool,
+    outcome: Outcome,
+) {
+    let kind = if known {
+        kind.to_owned()
+    } else {
+        "unknown".to_owned()
+    };
+    metrics::counter!(
+        CALLBACKS_TOTAL,
+        "provider" => provider,
+        "route" => route,
+        "kind" => kind,
+        "known" => if known { "true" } else { "false" },
+        "outcome" => outcome.as_str(),
+    )
+    .increment(1);
+}
+
+/// Counts one refused request.
+pub(crate) fn rejected(provider: &'static str, reason: Rejection) {
+    metrics::counter!(REJECTED_TOTAL, "provider" => provider, "reason" => reason.as_str())
+        .increment(1);
+}
+
+/// Counts one answer of the de-duplication store (and a store error apart).
+pub(crate) fn dedupe(provider: &'static str, result: DedupeResult) {
+    metrics::counter!(DEDUPE_TOTAL, "provider" => provider, "result" => result.as_str())
+        .increment(1);
+    if result == DedupeResult::StoreError {
+        store_error(provider);
+    }
+}
+
+/// Counts one failed store operation (claim, completion or release).
+pub(crate) fn store_error(provider: &'static str) {
+    metrics::counter!(STORE_ERRORS_TOTAL, "provider" => provider).increment(1);
+}
+
+/// Records how long the handler ran.
+pub(crate) fn handler_time(provider: &'static str, route: &'static str, elapsed: Duration) {
+    metrics::histogram!(HANDLER_SECONDS, "provider" => provider, "route" => route)
+        .record(elapsed.as_secs_f64());
+}
+
+/// Records how long the whole request took in the pipeline.
+pub(crate) fn request_time(provider: &'static str, route: &'static str, elapsed: Duration) {
+    metrics::histogram!(REQUEST_SECONDS, "provider" => provider, "route" => route)
+        .record(elapsed.as_secs_f64());
+}
