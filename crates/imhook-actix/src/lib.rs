@@ -1,11 +1,13 @@
-//! actix-web 4 adapter of **imhook**: mount callback endpoints in your app with
-//! [`configure`], or take a verified callback with an extractor. Every status and reply
-//! comes from [`imhook_core`]; this crate only converts types.
+//! actix-web 4 adapter of **imhook** (`imhook::actix`, feature `actix`): mount callback
+//! endpoints in your app with [`configure`], or take a verified callback with an
+//! extractor. Every status and reply comes from the core; this crate only converts
+//! types. Build endpoints (and their configurations) outside `HttpServer::new`, so
+//! that every worker shares them.
 //!
 //! ```no_run
 //! use std::sync::Arc;
 //! use actix_web::{App, HttpServer, web};
-//! use imhook_core::{Secret, tencent::{self, TencentConfig}, agora::{self, AgoraConfig, AgoraEndpoint}, tencent::TencentEndpoint};
+//! use imhook::{Secret, tencent::{self, TencentConfig}, agora::{self, AgoraConfig, AgoraEndpoint}, tencent::TencentEndpoint};
 //!
 //! struct MyApp;
 //! impl tencent::CallbackHandler for MyApp {}
@@ -18,8 +20,8 @@
 //! HttpServer::new(move || {
 //!     App::new()
 //!         .route("/health", web::get().to(|| async { "ok" }))
-//!         .service(web::scope("/im").configure(imhook_actix::configure("/tencent", tencent.clone()))
-//!             .configure(imhook_actix::configure("/agora", agora.clone())))
+//!         .service(web::scope("/im").configure(imhook::actix::configure("/tencent", tencent.clone()))
+//!             .configure(imhook::actix::configure("/agora", agora.clone())))
 //! })
 //! .bind("127.0.0.1:8080")?
 //! .run()
@@ -169,8 +171,10 @@ fn missing_config() -> Rejection {
 }
 
 /// Extractor of a verified Tencent callback; the configuration comes from
-/// `web::Data<TencentConfig>` in the app. Reply with
-/// [`response`]`(imhook_core::tencent::TencentCallback::respond(&reply))`.
+/// `web::Data<TencentConfig>` in the app. Answer with
+/// [`response`]`(cb.0.reply(&reply).await)`, which also marks a de-duplicated callback
+/// as handled (dropped unanswered, its claim is released so that the provider's retry
+/// is handled).
 #[derive(Debug)]
 pub struct TencentCallback(pub imhook_core::tencent::TencentCallback);
 

@@ -1,11 +1,11 @@
-//! axum 0.8 adapter of **imhook**: mount callback endpoints in your router, or take a
-//! verified callback with an extractor. Every status and reply comes from
-//! [`imhook_core`]; this crate only converts types.
+//! axum 0.8 adapter of **imhook** (`imhook::axum`, feature `axum`): mount callback
+//! endpoints in your router, or take a verified callback with an extractor. Every
+//! status and reply comes from the core; this crate only converts types.
 //!
 //! ```no_run
 //! use std::sync::Arc;
 //! use axum::{Router, routing::get};
-//! use imhook_core::{Secret, tencent::{self, TencentConfig}, agora::{self, AgoraConfig}};
+//! use imhook::{Secret, tencent::{self, TencentConfig}, agora::{self, AgoraConfig}};
 //!
 //! struct App;
 //! impl tencent::CallbackHandler for App {}
@@ -16,9 +16,9 @@
 //! let agora_config = AgoraConfig::new().secret(Secret::new("your-rule-secret")?);
 //! let router: Router = Router::new()
 //!     .route("/health", get(|| async { "ok" }))
-//!     .route("/im/tencent", imhook_axum::tencent(TencentConfig::new(1_400_000_001), app.clone()))
-//!     .route("/im/agora", imhook_axum::agora_post_send(agora_config.clone(), app.clone())?)
-//!     .route("/im/agora/pre-send", imhook_axum::agora_pre_send(agora_config, app)?);
+//!     .route("/im/tencent", imhook::axum::tencent(TencentConfig::new(1_400_000_001), app.clone()))
+//!     .route("/im/agora", imhook::axum::agora_post_send(agora_config.clone(), app.clone())?)
+//!     .route("/im/agora/pre-send", imhook::axum::agora_pre_send(agora_config, app)?);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:8080").await?;
 //! axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await?;
 //! # Ok(()) }
@@ -178,17 +178,19 @@ async fn extract<V: Verify>(verifier: &V, req: Request) -> Result<V::Verified, R
 
 /// Extractor of a verified Tencent callback; the configuration comes from the router
 /// state (`Arc<TencentConfig>: FromRef<S>`). A rejected request is answered exactly as
-/// the mounted route would answer it. Reply with [`TencentCallback::respond`].
+/// the mounted route would answer it. Answer with [`TencentCallback::reply`], which
+/// also marks a de-duplicated callback as handled (dropped unanswered, its claim is
+/// released so that the provider's retry is handled).
 ///
 /// ```
 /// use std::sync::Arc;
 /// use axum::{Router, routing::post};
-/// use imhook_axum::{Reply, TencentCallback};
-/// use imhook_core::tencent::{Reply as TencentReply, TencentConfig};
+/// use imhook::axum::{Reply, TencentCallback};
+/// use imhook::tencent::{Reply as TencentReply, TencentConfig};
 ///
 /// async fn on_callback(cb: TencentCallback) -> Reply {
 ///     println!("{}", cb.0.ctx.command);
-///     TencentCallback::respond(&TencentReply::ok())
+///     cb.reply(&TencentReply::ok()).await
 /// }
 /// let router: Router = Router::new()
 ///     .route("/tencent", post(on_callback))
@@ -198,7 +200,14 @@ async fn extract<V: Verify>(verifier: &V, req: Request) -> Result<V::Verified, R
 pub struct TencentCallback(pub imhook_core::tencent::TencentCallback);
 
 impl TencentCallback {
-    /// The HTTP reply carrying a Tencent reply (decision or ack).
+    /// Marks the callback handled (when it was de-duplicated) and returns the HTTP
+    /// reply carrying `reply` (decision or ack).
+    pub async fn reply(self, reply: &imhook_core::tencent::Reply) -> Reply {
+        Reply(self.0.reply(reply).await)
+    }
+
+    /// The HTTP reply carrying a Tencent reply, without marking the callback handled:
+    /// prefer [`reply`](Self::reply).
     pub fn respond(reply: &imhook_core::tencent::Reply) -> Reply {
         Reply(imhook_core::tencent::TencentCallback::respond(reply))
     }

@@ -1,6 +1,7 @@
-//! warp 0.4 adapter of **imhook**: callback endpoints as filters that never reject once
-//! their path matched (so they compose with `.or(...)`), and a filter extracting a
-//! verified callback. Every status and reply comes from [`imhook_core`].
+//! warp 0.4 adapter of **imhook** (`imhook::warp`, feature `warp`): callback endpoints as
+//! filters that never reject once their path matched (so they compose with `.or(...)`),
+//! and a filter extracting a verified callback. Every status and reply comes from the
+//! core.
 //!
 //! Routes match as in axum and actix-web: a path with a trailing slash (`/im/tencent/`)
 //! is another path. warp's `path!` lets it through, so these filters reject it as not
@@ -9,7 +10,7 @@
 //! ```no_run
 //! use std::sync::Arc;
 //! use warp::Filter;
-//! use imhook_core::tencent::{self, TencentConfig, TencentEndpoint};
+//! use imhook::tencent::{self, TencentConfig, TencentEndpoint};
 //!
 //! struct App;
 //! impl tencent::CallbackHandler for App {}
@@ -17,7 +18,7 @@
 //! # async fn run() {
 //! let tencent = Arc::new(TencentEndpoint::new(TencentConfig::new(1_400_000_001), Arc::new(App)));
 //! let routes = warp::path!("health").map(|| "ok")
-//!     .or(warp::path!("im" / "tencent").and(imhook_warp::endpoint(tencent)));
+//!     .or(warp::path!("im" / "tencent").and(imhook::warp::endpoint(tencent)));
 //! warp::serve(routes).run(([127, 0, 0, 1], 8080)).await;
 //! # }
 //! ```
@@ -134,8 +135,8 @@ pub struct CallbackRejection(pub Outbound);
 impl warp::reject::Reject for CallbackRejection {}
 
 /// A filter extracting a verified callback (e.g. `Arc<TencentConfig>` yields
-/// `imhook_core::tencent::TencentCallback`); rejections carry the exact reply. A path
-/// ending with `/` is rejected as not found.
+/// `imhook::tencent::TencentCallback`, answered with its `reply`); rejections carry the
+/// exact reply. A path ending with `/` is rejected as not found.
 pub fn verified<V: Verify>(
     verifier: Arc<V>,
 ) -> impl Filter<Extract = (V::Verified,), Error = Rejection> + Clone {
