@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Seeds the fuzz corpora from the fixture bodies in tests/fixtures/ (the corpora are
+# Seeds the fuzz corpora from the fixture bodies in crates/imhook-core/tests/fixtures/ (the corpora are
 # not committed: libFuzzer grows them to thousands of files).
 # Usage: fuzz/seed.sh    then    cd fuzz && cargo +nightly fuzz run <target>
 set -euo pipefail
 cd "$(dirname "$0")"
-fixtures=../tests/fixtures
+fixtures=../crates/imhook-core/tests/fixtures
 mkdir -p corpus/tencent_decode corpus/agora_decode corpus/endpoint
 
 n=0

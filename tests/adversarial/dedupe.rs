@@ -20,7 +20,7 @@ const TS: i64 = 1_729_499_506_255;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(
-        "{}/../../tests/fixtures/agora/{name}",
+        "{}/../imhook-core/tests/fixtures/agora/{name}",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()

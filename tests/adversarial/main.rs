@@ -515,7 +515,7 @@ fn cases(tag: &str) -> Vec<Case> {
         a("other rule's secret", "/agora", agora_body(&cid("a10"), json!(ts_ms), &sec(&cid("a10"), &tsm, "other-secret"), json!({})), 401, unauth(), 0),
         a("callId not a string", "/agora", agora_body(&cid("a11"), json!(ts_ms), &good_sec, json!({})).replace(&format!("\"{}\"", cid("a11")), "12345"), 401, unauth(), 0),
         a("duplicate callId keys", "/agora", format!("{{\"callId\":\"x\",{}", &agora_body(&cid("a12"), json!(ts_ms), &sec(&cid("a12"), &tsm, SECRET), json!({}))[1..]), 400, bad(), 0),
-        a("unsigned reaction sample", "/agora", std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/agora/notify.reaction.json")).unwrap(), 401, unauth(), 0),
+        a("unsigned reaction sample", "/agora", std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../imhook-core/tests/fixtures/agora/notify.reaction.json")).unwrap(), 401, unauth(), 0),
         a("empty body", "/agora", "", 400, bad(), 0),
         a("not UTF-8", "/agora", b"{\"a\":\"\xff\"}".to_vec(), 400, bad(), 0),
         a("array", "/agora/pre-send", "[1]", 400, bad(), 0),

@@ -11,7 +11,7 @@ pub(crate) fn cases(_tag: &str) -> Vec<Case> {
 
 fn fixture(file: &str) -> Value {
     let path = format!(
-        "{}/../../tests/fixtures/agora/{file}",
+        "{}/../imhook-core/tests/fixtures/agora/{file}",
         env!("CARGO_MANIFEST_DIR")
     );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()

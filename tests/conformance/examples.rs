@@ -34,7 +34,7 @@ fn post(route: &'static str, query: String, body: String) -> Request {
 
 fn fixture(p: &str) -> String {
     std::fs::read_to_string(format!(
-        "{}/../../tests/fixtures/{p}",
+        "{}/../imhook-core/tests/fixtures/{p}",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()

@@ -25,7 +25,7 @@ pub struct Row {
     pub expect: Reply,
 }
 
-const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures");
+const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../imhook-core/tests/fixtures");
 
 fn fixture(provider: &str, file: &str) -> String {
     std::fs::read_to_string(format!("{FIX}/{provider}/{file}")).unwrap()

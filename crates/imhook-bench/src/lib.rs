@@ -8,7 +8,7 @@ use serde::Deserialize;
 /// A representative fixture body.
 pub fn fixture(path: &str) -> String {
     std::fs::read_to_string(format!(
-        "{}/../../tests/fixtures/{path}",
+        "{}/../imhook-core/tests/fixtures/{path}",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap_or_default()

@@ -28,10 +28,8 @@ const CLOSED_EARLY: u16 = 1;
 const SDKAPPID: &str = "1400000001";
 const TOKEN: &str = "soak-token";
 const SECRET: &str = "soak-secret";
-const TENCENT_AFTER: &str =
-    include_str!("../../../tests/fixtures/tencent/Group.CallbackAfterCreateGroup.json");
-const TENCENT_BEFORE: &str =
-    include_str!("../../../tests/fixtures/tencent/Group.CallbackBeforeSendMsg.json");
+const TENCENT_AFTER: &str = include_str!("../samples/tencent/Group.CallbackAfterCreateGroup.json");
+const TENCENT_BEFORE: &str = include_str!("../samples/tencent/Group.CallbackBeforeSendMsg.json");
 
 struct Opts {
     bin: String,

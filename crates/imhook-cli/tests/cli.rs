@@ -18,7 +18,7 @@ const TOKEN: &str = "test-token";
 const WAIT: Duration = Duration::from_secs(30);
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../imhook-core/tests/fixtures")
 }
 
 fn manifest(provider: &str) -> Value {

@@ -8,7 +8,7 @@ use std::path::Path;
 #[test]
 fn samples_match_the_fixtures() {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let fixtures = crate_dir.join("../../tests/fixtures");
+    let fixtures = crate_dir.join("../imhook-core/tests/fixtures");
     let mut compared = 0;
     for provider in ["tencent", "agora"] {
         let dir = crate_dir.join("samples").join(provider);

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 fn read(name: &str) -> String {
     std::fs::read_to_string(format!(
-        "{}/../../tests/fixtures/agora/{name}",
+        "{}/tests/fixtures/agora/{name}",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()

@@ -117,7 +117,7 @@ async fn send(ep: &AgoraEndpoint, body: impl Into<bytes::Bytes>) -> Outbound {
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(
-        "{}/../../tests/fixtures/agora/{name}",
+        "{}/tests/fixtures/agora/{name}",
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap()

@@ -67,22 +67,32 @@ impl std::io::Write for Captured {
     }
 }
 
+/// Every log line of this test binary. The subscriber is global (not a scoped default):
+/// tracing caches each call site's interest process-wide, so a call site first reached
+/// by another test's thread without a subscriber would stay silent for a scoped one.
+fn captured() -> &'static Captured {
+    static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    CAPTURED.get_or_init(|| {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .init();
+        captured
+    })
+}
+
 #[test]
 fn a_handlers_own_events_carry_the_callback_span() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = captured();
     let endpoint = agora_endpoint();
     let reply = runtime().block_on(endpoint.handle(Inbound::post("", message("org#app_span\n1"))));
     assert_eq!(reply.status, 200);
     let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     let line = text
         .lines()
-        .find(|l| l.contains("the application's own line"))
+        .find(|l| l.contains("the application's own line") && l.contains("app_span"))
         .expect("the handler's line");
     for field in [
         "imhook.callback{",
@@ -97,7 +107,7 @@ fn a_handlers_own_events_carry_the_callback_span() {
     // The final event of the request reports outcome and latency inside the same span.
     let last = text
         .lines()
-        .find(|l| l.contains("callback handled"))
+        .find(|l| l.contains("callback handled") && l.contains("app_span"))
         .expect("the final event");
     assert!(last.contains("imhook.callback{") && last.contains("outcome=\"handled\""));
     assert!(last.contains("latency_us="), "{last}");
@@ -132,6 +142,7 @@ fn counter(snapshot: &[Entry], name: &str, labels: &[(&str, &str)]) -> u64 {
 
 #[test]
 fn every_request_is_counted_by_outcome_and_reason() {
+    captured();
     let recorder = DebuggingRecorder::new();
     let snapshotter = recorder.snapshotter();
     metrics::with_local_recorder(&recorder, || {

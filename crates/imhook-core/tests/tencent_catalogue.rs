@@ -8,10 +8,7 @@ use imhook_core::tencent::{Reply, TencentEvent};
 use serde_json::{Value, json};
 
 fn dir() -> String {
-    format!(
-        "{}/../../tests/fixtures/tencent",
-        env!("CARGO_MANIFEST_DIR")
-    )
+    format!("{}/tests/fixtures/tencent", env!("CARGO_MANIFEST_DIR"))
 }
 
 fn read(name: &str) -> String {

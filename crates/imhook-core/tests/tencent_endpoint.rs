@@ -486,7 +486,7 @@ async fn verify_gives_extractors_the_same_answers() {
 fn signature_vectors() {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/tencent/signatures.json"
+        "/tests/fixtures/tencent/signatures.json"
     ))
     .unwrap();
     let vectors: Vec<Value> = serde_json::from_str(&text).unwrap();
