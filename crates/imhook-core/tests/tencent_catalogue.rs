@@ -744,6 +744,57 @@ fn a_command_outside_the_catalogue_stays_raw() {
     );
 }
 
+/// The catalogue is one table: every listed command is listed once, decodes its fixture
+/// to a typed event naming that command, is Before exactly where the manifest says so,
+/// is written back with `CallbackCommand` exactly where the provider's body carries it,
+/// and reaches a handler method whose default answers what `default_reply` says (the
+/// OK ack for an After command).
+#[tokio::test]
+async fn every_listed_command_decodes_and_dispatches_as_its_row_says() {
+    use async_trait::async_trait;
+    use imhook_core::tencent::handler::dispatch;
+    use imhook_core::tencent::{CallbackHandler, Context};
+
+    struct Defaults;
+    #[async_trait]
+    impl CallbackHandler for Defaults {}
+
+    let listed: std::collections::BTreeSet<&str> = COMMANDS.iter().copied().collect();
+    assert_eq!(listed.len(), COMMANDS.len(), "a command is listed twice");
+    let m = manifest();
+    for &command in COMMANDS {
+        let row = m["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["file"] == format!("{command}.json"))
+            .unwrap_or_else(|| panic!("{command}: no fixture"));
+        let body = read(&format!("{command}.json"));
+        let ev = decode(command, &body);
+        assert!(ev.is_known(), "{command}: {ev:?}");
+        assert_eq!(ev.command(), command);
+        assert_eq!(
+            ev.is_before(),
+            row["before"].as_bool().unwrap(),
+            "{command}"
+        );
+        assert_eq!(is_before_command(command), ev.is_before(), "{command}");
+        let original: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            ev.to_wire_json().get("CallbackCommand").is_some(),
+            original.get("CallbackCommand").is_some(),
+            "{command}"
+        );
+        let ctx = Context::for_test(command, body);
+        let default_reply = ev.default_reply();
+        let reply = dispatch(&Defaults, &ctx, ev).await.unwrap();
+        assert_eq!(json_of(reply.clone()), json_of(default_reply), "{command}");
+        if !is_before_command(command) {
+            assert!(reply.is_ok_ack(), "{command}");
+        }
+    }
+}
+
 #[test]
 fn the_official_account_before_commands_follow_the_failure_policy() {
     use imhook_core::tencent::{BeforeFailurePolicy, TencentConfig};

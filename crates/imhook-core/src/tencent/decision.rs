@@ -18,7 +18,7 @@
 //! assert!(Reply::from(d).to_json().contains(r#""MsgBody":[{"MsgType":"TIMTextElem""#));
 //! ```
 
-use super::events::MsgElement;
+use super::events::{BeforeFriendAdd, BeforeFriendResponse, MsgElement};
 use super::reply::Reply;
 use std::collections::HashMap;
 
@@ -374,5 +374,70 @@ impl From<OfficialAccountSendMsgDecision> for Reply {
             OfficialAccountSendMsgDecision::SilentDrop => Reply::with_code(2, ""),
             OfficialAccountSendMsgDecision::ModifyBody(body) => modified(Some(body), None),
         }
+    }
+}
+
+/// What a handler method returns for a command whose event is `E`, and how it becomes
+/// the reply: a Before command's decision, or `()` (the OK ack) for an After command.
+/// The friend-request verdicts list every target of the request, so they take the
+/// targets from the event before it is handed to the handler.
+pub(crate) trait Outcome<E>: Default {
+    /// What the reply needs from the event.
+    type Basis;
+
+    /// Takes it from the event.
+    fn basis(event: &E) -> Self::Basis;
+
+    /// The reply.
+    fn reply(self, basis: Self::Basis) -> Reply;
+
+    /// The reply of a handler that does nothing: the default outcome's.
+    fn default_reply(event: &E) -> Reply {
+        Self::default().reply(Self::basis(event))
+    }
+}
+
+impl<E, D: Default + Into<Reply>> Outcome<E> for D {
+    type Basis = ();
+    fn basis(_: &E) {}
+    fn reply(self, (): ()) -> Reply {
+        self.into()
+    }
+}
+
+impl<E> Outcome<E> for () {
+    type Basis = ();
+    fn basis(_: &E) {}
+    fn reply(self, (): ()) -> Reply {
+        Reply::ok()
+    }
+}
+
+/// A friend request: its verdicts answer each of its targets (the two events' own
+/// `targets`).
+pub(crate) trait FriendRequest {
+    /// The target accounts, in request order.
+    fn targets(&self) -> Vec<String>;
+}
+
+impl FriendRequest for BeforeFriendAdd {
+    fn targets(&self) -> Vec<String> {
+        BeforeFriendAdd::targets(self)
+    }
+}
+
+impl FriendRequest for BeforeFriendResponse {
+    fn targets(&self) -> Vec<String> {
+        BeforeFriendResponse::targets(self)
+    }
+}
+
+impl<E: FriendRequest> Outcome<E> for FriendVerdicts {
+    type Basis = Vec<String>;
+    fn basis(event: &E) -> Vec<String> {
+        event.targets()
+    }
+    fn reply(self, targets: Vec<String>) -> Reply {
+        self.into_reply(&targets)
     }
 }

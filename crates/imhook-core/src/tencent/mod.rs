@@ -5,6 +5,7 @@
 //! extras a Before command allows). See [`TencentEndpoint`].
 
 pub mod auth;
+mod catalogue;
 pub mod context;
 pub mod decision;
 pub mod endpoint;
