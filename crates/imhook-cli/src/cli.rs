@@ -21,8 +21,9 @@ pub enum Command {
     ///
     /// Routes: POST /tencent, POST /agora (post-send), POST /agora/pre-send and
     /// GET /healthz. Every handled event (known or unknown, post-send and pre-send)
-    /// is written and flushed to the events sink before the reply is sent; rejected
-    /// requests and duplicates write nothing. Before/pre-send callbacks are allowed.
+    /// is written and flushed to the events sink before the reply is sent (unless the
+    /// sink stalls or fails: see --events); rejected requests and duplicates write
+    /// nothing. Before/pre-send callbacks are allowed.
     ///
     /// Without credentials, development ones are generated and a ready-to-paste
     /// `imhook send` command is printed on stderr.
@@ -30,8 +31,9 @@ pub enum Command {
     /// A client has 10 s to send a request body (a tokio timeout around body
     /// collection in every framework; actix-web's client_request_timeout also bounds
     /// the request head), answered 408 when it is slower. SIGINT/SIGTERM stop
-    /// accepting, let in-flight requests finish (up to 10 s) and flush the sink.
-    /// Logs go to stderr (RUST_LOG, default info): one line per request.
+    /// accepting, let in-flight requests finish (up to 10 s) and flush the sink
+    /// (waiting up to 5 s more for a stalled one). Logs go to stderr (RUST_LOG,
+    /// default info): one line per request.
     Serve(ServeArgs),
     /// Send a signed callback (a built-in sample, or your file) and check the reply.
     ///
@@ -100,6 +102,16 @@ pub struct ServeArgs {
     #[arg(long, env = "IMHOOK_MAX_BODY", default_value_t = imhook_core::DEFAULT_BODY_LIMIT)]
     pub max_body: usize,
     /// Where event records go: a file path (appended), `-` for stdout, or `none`.
+    ///
+    /// A writer thread writes and flushes each record before the reply is sent. When
+    /// the sink stalls or fails (a reader that stopped reading, a full disk), the
+    /// callback is answered by the failure policy once its handler deadline has passed
+    /// (Tencent 1.5 s, Agora post-send 5 s, pre-send 150 ms): acknowledged for Tencent
+    /// After and Agora post-send callbacks, so the provider does not send the event
+    /// again, allowed for Before and pre-send ones. The failure is logged with a
+    /// running count (failed_records) and every other request keeps being answered.
+    /// Up to 16 MiB of records wait in memory and are written if the sink recovers; a
+    /// record that finds no room by its deadline is lost.
     #[arg(long, env = "IMHOOK_EVENTS", default_value = "-")]
     pub events: String,
     /// Redis URL to share de-duplication state between instances.

@@ -26,6 +26,8 @@ use std::time::Duration;
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long in-flight requests may take to finish after SIGINT/SIGTERM.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// How long the events sink may take to drain after the server has stopped.
+pub const SINK_CLOSE_GRACE: Duration = Duration::from_secs(5);
 
 /// Records Tencent events and allows every Before callback.
 struct TencentRecorder(Arc<Sink>);
@@ -38,7 +40,7 @@ impl tencent::CallbackHandler for TencentRecorder {
         event: TencentEvent,
     ) -> Result<tencent::Reply, BoxError> {
         if self.0.is_enabled() {
-            self.0.write(&event.record())?;
+            self.0.write(&event.record()).await?;
         }
         Ok(event.default_reply())
     }
@@ -55,7 +57,7 @@ impl agora::CallbackHandler for AgoraRecorder {
         event: agora::AgoraEvent,
     ) -> Result<(), BoxError> {
         if self.0.is_enabled() {
-            self.0.write(&event.record())?;
+            self.0.write(&event.record()).await?;
         }
         Ok(())
     }
@@ -66,7 +68,7 @@ impl agora::CallbackHandler for AgoraRecorder {
         event: PreSendEvent,
     ) -> Result<PreSendDecision, BoxError> {
         if self.0.is_enabled() {
-            self.0.write(&event.record())?;
+            self.0.write(&event.record()).await?;
         }
         Ok(PreSendDecision::Allow)
     }
@@ -329,7 +331,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         Framework::Actix => actix::serve(routes, bind(args.listen)?, workers, announce),
         Framework::Warp => warp::serve(routes, bind(args.listen)?, workers, announce),
     };
-    sink.flush();
+    sink.close(SINK_CLOSE_GRACE);
     tracing::info!("stopped");
     result
 }
