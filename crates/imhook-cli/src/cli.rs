@@ -28,12 +28,12 @@ pub enum Command {
     /// Without credentials, development ones are generated and a ready-to-paste
     /// `imhook send` command is printed on stderr.
     ///
-    /// A client has 10 s to send a request body (a tokio timeout around body
-    /// collection in every framework; actix-web's client_request_timeout also bounds
-    /// the request head), answered 408 when it is slower. SIGINT/SIGTERM stop
-    /// accepting, let in-flight requests finish (up to 10 s) and flush the sink
-    /// (waiting up to 5 s more for a stalled one). Logs go to stderr (RUST_LOG,
-    /// default info): one line per request.
+    /// A client has --header-timeout seconds (10 by default) to send a request head,
+    /// then 10 s to send the request body (a tokio timeout around body collection in
+    /// every framework), answered 408 when it is slower. HTTP/1.1 is spoken (and
+    /// HTTP/2 with --http2). SIGINT/SIGTERM stop accepting, let in-flight requests
+    /// finish (up to 10 s) and flush the sink (waiting up to 5 s more for a stalled
+    /// one). Logs go to stderr (RUST_LOG, default info): one line per request.
     Serve(ServeArgs),
     /// Send a signed callback (a built-in sample, or your file) and check the reply.
     ///
@@ -117,6 +117,30 @@ pub struct ServeArgs {
     /// Redis URL to share de-duplication state between instances.
     #[arg(long, env = "IMHOOK_REDIS", hide_env_values = true)]
     pub redis: Option<String>,
+    /// Seconds a client has to send a request head (request line and headers).
+    ///
+    /// A connection whose request head has not fully arrived this long after it was
+    /// opened, or after the previous reply on a kept-alive connection, is closed, so
+    /// slow or idle clients cannot hold every connection. With --http2 it also bounds
+    /// the HTTP/2 connection preface.
+    #[arg(
+        long,
+        env = "IMHOOK_HEADER_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub header_timeout: u64,
+    /// Also serve HTTP/2 over cleartext (prior knowledge, h2c) next to HTTP/1.1.
+    ///
+    /// axum and warp only; without it, HTTP/1.1 is the only protocol spoken.
+    #[arg(
+        long,
+        env = "IMHOOK_HTTP2",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub http2: bool,
     /// Accept unsigned Agora post-send events (delivered as unauthenticated).
     #[arg(
         long,

@@ -1,11 +1,14 @@
 //! `imhook serve`: a receiver that records every handled event.
 //!
-//! The three frameworks share one request driver ([`Routes::dispatch`]): path and
-//! method routing, the body cap (413), a read timeout on the body (408) and the core
-//! endpoint. Each framework module only translates its request and response types.
+//! Each framework module mounts the same core endpoints ([`Routes`]) with its imhook
+//! adapter, next to `GET /healthz`. axum and warp are served on connections driven
+//! by `conn` (request-head timeout, half-closed requests answered, HTTP/2 only when
+//! asked for); actix-web by its own server with the same head timeout. Records go to
+//! the events sink through its writer thread (`sink`).
 
 mod actix;
 mod axum;
+mod conn;
 mod sink;
 mod warp;
 
@@ -256,32 +259,6 @@ pub async fn shutdown_signal() {
     );
 }
 
-/// Runs `server` (already told to stop on a signal through its own graceful shutdown
-/// hook), giving in-flight requests at most [`SHUTDOWN_GRACE`] once `stopping` fires.
-pub async fn bounded<F, E>(
-    server: F,
-    stopping: tokio::sync::oneshot::Receiver<()>,
-) -> Result<(), Error>
-where
-    F: std::future::Future<Output = Result<(), E>>,
-    E: std::fmt::Display,
-{
-    let grace = async {
-        if stopping.await.is_ok() {
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
-    tokio::select! {
-        r = server => r.map_err(|e| Error::msg(format!("server failed: {e}"))),
-        () = grace => {
-            tracing::warn!("in-flight requests did not finish within the grace period; exiting");
-            Ok(())
-        }
-    }
-}
-
 /// Binds `addr` (port 0 picks a free one).
 fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, Error> {
     let listener = std::net::TcpListener::bind(addr)
@@ -304,6 +281,11 @@ fn init_tracing() {
 
 /// Runs `imhook serve`.
 pub fn run(args: &ServeArgs) -> Result<(), Error> {
+    if args.http2 && args.framework == Framework::Actix {
+        return Err(Error::usage(
+            "--http2 is served by --framework axum or warp (actix-web speaks HTTP/1.1 here)",
+        ));
+    }
     init_tracing();
     let sink = Arc::new(Sink::open(&args.events)?);
     let (routes, dev) = build(args, sink.clone())?;
@@ -321,15 +303,22 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         agora_secrets = args.agora_secret.len().max(1),
         allow_unsigned = args.allow_unsigned,
         redis = args.redis.is_some(),
+        header_timeout_s = args.header_timeout,
+        http2 = args.http2,
         max_body = args.max_body,
         events = %args.events,
         "starting"
     );
     let announce = |addr: SocketAddr| announce(addr, args.framework, &dev);
+    let connections = conn::Connections {
+        header_timeout: Duration::from_secs(args.header_timeout),
+        http2: args.http2,
+    };
+    let listener = bind(args.listen)?;
     let result = match args.framework {
-        Framework::Axum => axum::serve(routes, bind(args.listen)?, workers, announce),
-        Framework::Actix => actix::serve(routes, bind(args.listen)?, workers, announce),
-        Framework::Warp => warp::serve(routes, bind(args.listen)?, workers, announce),
+        Framework::Axum => axum::serve(routes, listener, workers, connections, announce),
+        Framework::Actix => actix::serve(routes, listener, workers, connections, announce),
+        Framework::Warp => warp::serve(routes, listener, workers, connections, announce),
     };
     sink.close(SINK_CLOSE_GRACE);
     tracing::info!("stopped");
