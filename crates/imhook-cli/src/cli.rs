@@ -117,6 +117,36 @@ pub struct ServeArgs {
     /// Redis URL to share de-duplication state between instances.
     #[arg(long, env = "IMHOOK_REDIS", hide_env_values = true)]
     pub redis: Option<String>,
+    /// Bound of the in-memory de-duplication store, in keys.
+    ///
+    /// Each key takes about 170 bytes (about 17 MB at the default bound). A key is
+    /// forgotten after this many newer callbacks, or after its 4-day TTL: at R
+    /// callbacks per second a key lasts capacity / R seconds (the default, at 100
+    /// callbacks/s: about 17 minutes), and a provider's retry arriving later is handled
+    /// again. Not with --redis (Redis keeps every key for its TTL).
+    #[arg(
+        long,
+        env = "IMHOOK_DEDUPE_CAPACITY",
+        value_name = "KEYS",
+        default_value_t = imhook_core::idempotency::DEFAULT_MEMORY_CAPACITY,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..),
+        conflicts_with = "redis"
+    )]
+    pub dedupe_capacity: usize,
+    /// De-duplicate Tencent After callbacks, in the same store as Agora's.
+    ///
+    /// A body identical to one already handled (same SdkAppid, command and body
+    /// bytes) is acknowledged without reaching the events sink again, for as long as
+    /// its key lasts (4 days in Redis; see --dedupe-capacity for memory). Tencent
+    /// callbacks carry no delivery id: two separate events with byte-identical bodies
+    /// are merged. Before callbacks are never de-duplicated.
+    #[arg(
+        long,
+        env = "IMHOOK_TENCENT_DEDUPE",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub tencent_dedupe: bool,
     /// Seconds a client has to send a request head (request line and headers).
     ///
     /// A connection whose request head has not fully arrived this long after it was

@@ -18,8 +18,9 @@ use async_trait::async_trait;
 use imhook_core::agora::{
     self, AgoraConfig, AgoraEndpoint, PreSendDecision, UnsignedPolicy, events::PreSendEvent,
 };
+use imhook_core::idempotency::DEFAULT_TTL;
 use imhook_core::tencent::{self, TencentConfig, TencentEndpoint, TencentEvent};
-use imhook_core::{BoxError, Endpoint, Secret};
+use imhook_core::{BoxError, Endpoint, IdempotencyStore, MemoryStore, Secret};
 use sink::Sink;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -98,7 +99,11 @@ struct DevCredentials {
 /// Builds the endpoints from the flags (generating development credentials where
 /// none are given).
 fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), Error> {
-    let store = args.redis.as_deref().map(redis_store).transpose()?;
+    // One de-duplication store for both providers: Redis, or a bounded memory store.
+    let store: Arc<dyn IdempotencyStore> = match args.redis.as_deref() {
+        Some(url) => redis_store(url)?,
+        None => Arc::new(MemoryStore::new(args.dedupe_capacity)),
+    };
     let mut dev = DevCredentials {
         tencent: None,
         agora: None,
@@ -117,6 +122,9 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
         }
     };
     let mut tconfig = TencentConfig::new(sdk_app_id).body_limit(args.max_body);
+    if args.tencent_dedupe {
+        tconfig = tconfig.dedupe(store.clone(), DEFAULT_TTL);
+    }
     let generated_token = dev.tencent.as_ref().and_then(|(_, t)| t.clone());
     for token in args.tencent_token.iter().chain(generated_token.iter()) {
         tconfig = tconfig.token(crate::sign::secret(token, "--tencent-token")?);
@@ -131,10 +139,7 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
         secrets.push(crate::sign::secret(&s, "secret")?);
         dev.agora = Some(s);
     }
-    let mut aconfig = AgoraConfig::new().body_limit(args.max_body);
-    if let Some(store) = store {
-        aconfig = aconfig.store(store);
-    }
+    let mut aconfig = AgoraConfig::new().body_limit(args.max_body).store(store);
     for s in secrets {
         aconfig = aconfig.secret(s);
     }
@@ -303,6 +308,8 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         agora_secrets = args.agora_secret.len().max(1),
         allow_unsigned = args.allow_unsigned,
         redis = args.redis.is_some(),
+        dedupe_capacity = args.redis.is_none().then_some(args.dedupe_capacity),
+        tencent_dedupe = args.tencent_dedupe,
         header_timeout_s = args.header_timeout,
         http2 = args.http2,
         max_body = args.max_body,
