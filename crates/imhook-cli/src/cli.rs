@@ -21,17 +21,19 @@ pub enum Command {
     ///
     /// Routes: POST /tencent, POST /agora (post-send), POST /agora/pre-send and
     /// GET /healthz. Every handled event (known or unknown, post-send and pre-send)
-    /// is written and flushed to the events sink before the reply is sent; rejected
-    /// requests and duplicates write nothing. Before/pre-send callbacks are allowed.
+    /// is written and flushed to the events sink before the reply is sent (unless the
+    /// sink stalls or fails: see --events); rejected requests and duplicates write
+    /// nothing. Before/pre-send callbacks are allowed.
     ///
     /// Without credentials, development ones are generated and a ready-to-paste
     /// `imhook send` command is printed on stderr.
     ///
-    /// A client has 10 s to send a request body (a tokio timeout around body
-    /// collection in every framework; actix-web's client_request_timeout also bounds
-    /// the request head), answered 408 when it is slower. SIGINT/SIGTERM stop
-    /// accepting, let in-flight requests finish (up to 10 s) and flush the sink.
-    /// Logs go to stderr (RUST_LOG, default info): one line per request.
+    /// A client has --header-timeout seconds (10 by default) to send a request head,
+    /// then 10 s to send the request body (a tokio timeout around body collection in
+    /// every framework), answered 408 when it is slower. HTTP/1.1 is spoken (and
+    /// HTTP/2 with --http2). SIGINT/SIGTERM stop accepting, let in-flight requests
+    /// finish (up to 10 s) and flush the sink (waiting up to 5 s more for a stalled
+    /// one). Logs go to stderr (RUST_LOG, default info): one line per request.
     Serve(ServeArgs),
     /// Send a signed callback (a built-in sample, or your file) and check the reply.
     ///
@@ -100,11 +102,75 @@ pub struct ServeArgs {
     #[arg(long, env = "IMHOOK_MAX_BODY", default_value_t = imhook_core::DEFAULT_BODY_LIMIT)]
     pub max_body: usize,
     /// Where event records go: a file path (appended), `-` for stdout, or `none`.
+    ///
+    /// A writer thread writes and flushes each record before the reply is sent. When
+    /// the sink stalls or fails (a reader that stopped reading, a full disk), the
+    /// callback is answered by the failure policy once its handler deadline has passed
+    /// (Tencent 1.5 s, Agora post-send 5 s, pre-send 150 ms): acknowledged for Tencent
+    /// After and Agora post-send callbacks, so the provider does not send the event
+    /// again, allowed for Before and pre-send ones. The failure is logged with a
+    /// running count (failed_records) and every other request keeps being answered.
+    /// Up to 16 MiB of records wait in memory and are written if the sink recovers; a
+    /// record that finds no room by its deadline is lost.
     #[arg(long, env = "IMHOOK_EVENTS", default_value = "-")]
     pub events: String,
     /// Redis URL to share de-duplication state between instances.
     #[arg(long, env = "IMHOOK_REDIS", hide_env_values = true)]
     pub redis: Option<String>,
+    /// Bound of the in-memory de-duplication store, in keys.
+    ///
+    /// Each key takes about 170 bytes (about 17 MB at the default bound). A key is
+    /// forgotten after this many newer callbacks, or after its 4-day TTL: at R
+    /// callbacks per second a key lasts capacity / R seconds (the default, at 100
+    /// callbacks/s: about 17 minutes), and a provider's retry arriving later is handled
+    /// again. Not with --redis (Redis keeps every key for its TTL).
+    #[arg(
+        long,
+        env = "IMHOOK_DEDUPE_CAPACITY",
+        value_name = "KEYS",
+        default_value_t = imhook_core::idempotency::DEFAULT_MEMORY_CAPACITY,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..),
+        conflicts_with = "redis"
+    )]
+    pub dedupe_capacity: usize,
+    /// De-duplicate Tencent After callbacks, in the same store as Agora's.
+    ///
+    /// A body identical to one already handled (same SdkAppid, command and body
+    /// bytes) is acknowledged without reaching the events sink again, for as long as
+    /// its key lasts (4 days in Redis; see --dedupe-capacity for memory). Tencent
+    /// callbacks carry no delivery id: two separate events with byte-identical bodies
+    /// are merged. Before callbacks are never de-duplicated.
+    #[arg(
+        long,
+        env = "IMHOOK_TENCENT_DEDUPE",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub tencent_dedupe: bool,
+    /// Seconds a client has to send a request head (request line and headers).
+    ///
+    /// A connection whose request head has not fully arrived this long after it was
+    /// opened, or after the previous reply on a kept-alive connection, is closed, so
+    /// slow or idle clients cannot hold every connection. With --http2 it also bounds
+    /// the HTTP/2 connection preface.
+    #[arg(
+        long,
+        env = "IMHOOK_HEADER_TIMEOUT",
+        value_name = "SECS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=3600)
+    )]
+    pub header_timeout: u64,
+    /// Also serve HTTP/2 over cleartext (prior knowledge, h2c) next to HTTP/1.1.
+    ///
+    /// axum and warp only; without it, HTTP/1.1 is the only protocol spoken.
+    #[arg(
+        long,
+        env = "IMHOOK_HTTP2",
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub http2: bool,
     /// Accept unsigned Agora post-send events (delivered as unauthenticated).
     #[arg(
         long,

@@ -1,17 +1,21 @@
 //! `imhook serve --framework actix`: the endpoints mounted with `imhook-actix`.
 
 use super::Routes;
+use super::conn::Connections;
 use crate::Error;
 use actix_web::web;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// Serves `routes` with actix-web on `listener` until SIGINT/SIGTERM (both graceful,
-/// bounded by the shutdown timeout).
+/// bounded by the shutdown timeout). HTTP/1.1 only (actix-web is built without
+/// HTTP/2); `client_request_timeout` is the request-head timeout, and idle kept-alive
+/// connections are closed after as long.
 pub fn serve(
     routes: Arc<Routes>,
     listener: std::net::TcpListener,
     workers: usize,
+    connections: Connections,
     announce: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
     let addr = listener
@@ -39,7 +43,8 @@ pub fn serve(
                 ))
         })
         .workers(workers)
-        .client_request_timeout(super::BODY_READ_TIMEOUT)
+        .client_request_timeout(connections.header_timeout)
+        .keep_alive(connections.header_timeout)
         .shutdown_timeout(super::SHUTDOWN_GRACE.as_secs())
         // Our own handler: actix-web's would force-stop on SIGINT.
         .shutdown_signal(super::shutdown_signal())

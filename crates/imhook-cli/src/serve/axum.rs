@@ -1,8 +1,12 @@
 //! `imhook serve --framework axum`: the endpoints mounted with `imhook-axum`.
 
 use super::Routes;
+use super::conn::Connections;
 use crate::Error;
+use axum::extract::ConnectInfo;
 use axum::routing::get;
+use hyper::service::Service;
+use hyper_util::service::TowerToHyperService;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -11,6 +15,7 @@ pub fn serve(
     routes: Arc<Routes>,
     listener: std::net::TcpListener,
     workers: usize,
+    connections: Connections,
     announce: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
     super::runtime(workers)?.block_on(async move {
@@ -34,16 +39,17 @@ pub fn serve(
                 "/agora/pre-send",
                 imhook_axum::route_with(routes.pre_send.clone(), timeout),
             );
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let server = axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            super::shutdown_signal().await;
-            let _ = tx.send(());
-        });
         announce(addr);
-        super::bounded(server.into_future(), rx).await
+        connections
+            .serve(listener, |peer| {
+                // What `into_make_service_with_connect_info` would add to each request.
+                let app = TowerToHyperService::new(app.clone());
+                hyper::service::service_fn(move |mut req| {
+                    req.extensions_mut().insert(ConnectInfo(peer));
+                    app.call(req)
+                })
+            })
+            .await;
+        Ok(())
     })
 }

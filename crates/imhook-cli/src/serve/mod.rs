@@ -1,11 +1,14 @@
 //! `imhook serve`: a receiver that records every handled event.
 //!
-//! The three frameworks share one request driver ([`Routes::dispatch`]): path and
-//! method routing, the body cap (413), a read timeout on the body (408) and the core
-//! endpoint. Each framework module only translates its request and response types.
+//! Each framework module mounts the same core endpoints ([`Routes`]) with its imhook
+//! adapter, next to `GET /healthz`. axum and warp are served on connections driven
+//! by `conn` (request-head timeout, half-closed requests answered, HTTP/2 only when
+//! asked for); actix-web by its own server with the same head timeout. Records go to
+//! the events sink through its writer thread (`sink`).
 
 mod actix;
 mod axum;
+mod conn;
 mod sink;
 mod warp;
 
@@ -15,8 +18,9 @@ use async_trait::async_trait;
 use imhook_core::agora::{
     self, AgoraConfig, AgoraEndpoint, PreSendDecision, UnsignedPolicy, events::PreSendEvent,
 };
+use imhook_core::idempotency::DEFAULT_TTL;
 use imhook_core::tencent::{self, TencentConfig, TencentEndpoint, TencentEvent};
-use imhook_core::{BoxError, Endpoint, Secret};
+use imhook_core::{BoxError, Endpoint, IdempotencyStore, MemoryStore, Secret};
 use sink::Sink;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -26,6 +30,8 @@ use std::time::Duration;
 pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long in-flight requests may take to finish after SIGINT/SIGTERM.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// How long the events sink may take to drain after the server has stopped.
+pub const SINK_CLOSE_GRACE: Duration = Duration::from_secs(5);
 
 /// Records Tencent events and allows every Before callback.
 struct TencentRecorder(Arc<Sink>);
@@ -38,7 +44,7 @@ impl tencent::CallbackHandler for TencentRecorder {
         event: TencentEvent,
     ) -> Result<tencent::Reply, BoxError> {
         if self.0.is_enabled() {
-            self.0.write(&event.record())?;
+            self.0.write(&event.record()).await?;
         }
         Ok(event.default_reply())
     }
@@ -55,7 +61,7 @@ impl agora::CallbackHandler for AgoraRecorder {
         event: agora::AgoraEvent,
     ) -> Result<(), BoxError> {
         if self.0.is_enabled() {
-            self.0.write(&event.record())?;
+            self.0.write(&event.record()).await?;
         }
         Ok(())
     }
@@ -66,7 +72,7 @@ impl agora::CallbackHandler for AgoraRecorder {
         event: PreSendEvent,
     ) -> Result<PreSendDecision, BoxError> {
         if self.0.is_enabled() {
-            self.0.write(&event.record())?;
+            self.0.write(&event.record()).await?;
         }
         Ok(PreSendDecision::Allow)
     }
@@ -93,7 +99,11 @@ struct DevCredentials {
 /// Builds the endpoints from the flags (generating development credentials where
 /// none are given).
 fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), Error> {
-    let store = args.redis.as_deref().map(redis_store).transpose()?;
+    // One de-duplication store for both providers: Redis, or a bounded memory store.
+    let store: Arc<dyn IdempotencyStore> = match args.redis.as_deref() {
+        Some(url) => redis_store(url)?,
+        None => Arc::new(MemoryStore::new(args.dedupe_capacity)),
+    };
     let mut dev = DevCredentials {
         tencent: None,
         agora: None,
@@ -112,6 +122,9 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
         }
     };
     let mut tconfig = TencentConfig::new(sdk_app_id).body_limit(args.max_body);
+    if args.tencent_dedupe {
+        tconfig = tconfig.dedupe(store.clone(), DEFAULT_TTL);
+    }
     let generated_token = dev.tencent.as_ref().and_then(|(_, t)| t.clone());
     for token in args.tencent_token.iter().chain(generated_token.iter()) {
         tconfig = tconfig.token(crate::sign::secret(token, "--tencent-token")?);
@@ -126,10 +139,7 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
         secrets.push(crate::sign::secret(&s, "secret")?);
         dev.agora = Some(s);
     }
-    let mut aconfig = AgoraConfig::new().body_limit(args.max_body);
-    if let Some(store) = store {
-        aconfig = aconfig.store(store);
-    }
+    let mut aconfig = AgoraConfig::new().body_limit(args.max_body).store(store);
     for s in secrets {
         aconfig = aconfig.secret(s);
     }
@@ -254,32 +264,6 @@ pub async fn shutdown_signal() {
     );
 }
 
-/// Runs `server` (already told to stop on a signal through its own graceful shutdown
-/// hook), giving in-flight requests at most [`SHUTDOWN_GRACE`] once `stopping` fires.
-pub async fn bounded<F, E>(
-    server: F,
-    stopping: tokio::sync::oneshot::Receiver<()>,
-) -> Result<(), Error>
-where
-    F: std::future::Future<Output = Result<(), E>>,
-    E: std::fmt::Display,
-{
-    let grace = async {
-        if stopping.await.is_ok() {
-            tokio::time::sleep(SHUTDOWN_GRACE).await;
-        } else {
-            std::future::pending::<()>().await;
-        }
-    };
-    tokio::select! {
-        r = server => r.map_err(|e| Error::msg(format!("server failed: {e}"))),
-        () = grace => {
-            tracing::warn!("in-flight requests did not finish within the grace period; exiting");
-            Ok(())
-        }
-    }
-}
-
 /// Binds `addr` (port 0 picks a free one).
 fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, Error> {
     let listener = std::net::TcpListener::bind(addr)
@@ -302,6 +286,11 @@ fn init_tracing() {
 
 /// Runs `imhook serve`.
 pub fn run(args: &ServeArgs) -> Result<(), Error> {
+    if args.http2 && args.framework == Framework::Actix {
+        return Err(Error::usage(
+            "--http2 is served by --framework axum or warp (actix-web speaks HTTP/1.1 here)",
+        ));
+    }
     init_tracing();
     let sink = Arc::new(Sink::open(&args.events)?);
     let (routes, dev) = build(args, sink.clone())?;
@@ -319,17 +308,26 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         agora_secrets = args.agora_secret.len().max(1),
         allow_unsigned = args.allow_unsigned,
         redis = args.redis.is_some(),
+        dedupe_capacity = args.redis.is_none().then_some(args.dedupe_capacity),
+        tencent_dedupe = args.tencent_dedupe,
+        header_timeout_s = args.header_timeout,
+        http2 = args.http2,
         max_body = args.max_body,
         events = %args.events,
         "starting"
     );
     let announce = |addr: SocketAddr| announce(addr, args.framework, &dev);
-    let result = match args.framework {
-        Framework::Axum => axum::serve(routes, bind(args.listen)?, workers, announce),
-        Framework::Actix => actix::serve(routes, bind(args.listen)?, workers, announce),
-        Framework::Warp => warp::serve(routes, bind(args.listen)?, workers, announce),
+    let connections = conn::Connections {
+        header_timeout: Duration::from_secs(args.header_timeout),
+        http2: args.http2,
     };
-    sink.flush();
+    let listener = bind(args.listen)?;
+    let result = match args.framework {
+        Framework::Axum => axum::serve(routes, listener, workers, connections, announce),
+        Framework::Actix => actix::serve(routes, listener, workers, connections, announce),
+        Framework::Warp => warp::serve(routes, listener, workers, connections, announce),
+    };
+    sink.close(SINK_CLOSE_GRACE);
     tracing::info!("stopped");
     result
 }

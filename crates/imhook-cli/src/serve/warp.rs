@@ -1,16 +1,23 @@
 //! `imhook serve --framework warp`: the endpoints mounted with `imhook-warp`.
 
 use super::Routes;
+use super::conn::Connections;
 use crate::Error;
+use hyper_util::service::TowerToHyperService;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use warp::Filter;
 
 /// Serves `routes` with warp on `listener` until SIGINT/SIGTERM.
+///
+/// The filter is served as a service on our own connections (`warp::serve` exposes no
+/// head timeout), so `warp::addr::remote()` yields `None` here: warp only sets it from
+/// its own server.
 pub fn serve(
     routes: Arc<Routes>,
     listener: std::net::TcpListener,
     workers: usize,
+    connections: Connections,
     announce: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
     super::runtime(workers)?.block_on(async move {
@@ -35,22 +42,12 @@ pub fn serve(
             .unify()
             .or(pre_send)
             .unify();
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let server = warp::serve(filter)
-            .incoming(listener)
-            .graceful(async move {
-                super::shutdown_signal().await;
-                let _ = tx.send(());
-            })
-            .run();
         announce(addr);
-        super::bounded(
-            async move {
-                server.await;
-                Ok::<(), std::convert::Infallible>(())
-            },
-            rx,
-        )
-        .await
+        connections
+            .serve(listener, |_peer| {
+                TowerToHyperService::new(warp::service(filter.clone()))
+            })
+            .await;
+        Ok(())
     })
 }
