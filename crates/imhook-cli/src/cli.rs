@@ -171,6 +171,16 @@ pub struct ServeArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub http2: bool,
+    /// Serve metrics in the Prometheus text format at http://ADDR/metrics, on a listener
+    /// of its own (never on the callback port). Port 0 picks a free port; the real
+    /// address is printed. Off by default (metrics are then not recorded at all).
+    ///
+    /// Counters: imhook_callbacks_total{provider,route,kind,known,outcome},
+    /// imhook_rejected_total{provider,reason}, imhook_dedupe_total{provider,result},
+    /// imhook_store_errors_total{provider}; histograms imhook_handler_seconds and
+    /// imhook_request_seconds{provider,route} (buckets 0.5 ms to 2.5 s).
+    #[arg(long, env = "IMHOOK_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<SocketAddr>,
     /// Accept unsigned Agora post-send events (delivered as unauthenticated).
     #[arg(
         long,

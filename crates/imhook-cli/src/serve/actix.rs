@@ -26,6 +26,24 @@ pub fn serve(
         let server = actix_web::HttpServer::new(move || {
             actix_web::App::new()
                 .route("/healthz", web::get().to(|| async { "ok" }))
+                .route(
+                    "/readyz",
+                    web::get().to({
+                        let routes = routes.clone();
+                        move || {
+                            let routes = routes.clone();
+                            async move {
+                                let (status, text) = routes.readiness().await;
+                                actix_web::HttpResponse::build(
+                                    actix_web::http::StatusCode::from_u16(status).unwrap_or(
+                                        actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+                                    ),
+                                )
+                                .body(text)
+                            }
+                        }
+                    }),
+                )
                 .configure(imhook_actix::configure_with(
                     "/tencent",
                     routes.tencent.clone(),

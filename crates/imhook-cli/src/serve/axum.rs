@@ -25,8 +25,23 @@ pub fn serve(
             .local_addr()
             .map_err(|e| Error::msg(format!("cannot listen: {e}")))?;
         let timeout = Some(super::BODY_READ_TIMEOUT);
+        let ready = routes.clone();
         let app = axum::Router::new()
             .route("/healthz", get(|| async { "ok" }))
+            .route(
+                "/readyz",
+                get(move || {
+                    let routes = ready.clone();
+                    async move {
+                        let (status, text) = routes.readiness().await;
+                        (
+                            axum::http::StatusCode::from_u16(status)
+                                .unwrap_or(axum::http::StatusCode::SERVICE_UNAVAILABLE),
+                            text,
+                        )
+                    }
+                }),
+            )
             .route(
                 "/tencent",
                 imhook_axum::route_with(routes.tencent.clone(), timeout),

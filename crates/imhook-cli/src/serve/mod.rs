@@ -9,6 +9,7 @@
 mod actix;
 mod axum;
 mod conn;
+mod metrics;
 mod sink;
 mod warp;
 
@@ -55,13 +56,9 @@ struct AgoraRecorder(Arc<Sink>);
 
 #[async_trait]
 impl agora::CallbackHandler for AgoraRecorder {
-    async fn handle(
-        &self,
-        _ctx: &agora::Context,
-        event: agora::AgoraEvent,
-    ) -> Result<(), BoxError> {
+    async fn handle(&self, ctx: &agora::Context, event: agora::AgoraEvent) -> Result<(), BoxError> {
         if self.0.is_enabled() {
-            self.0.write(&event.record()).await?;
+            self.0.write(&event.record_from(ctx.raw_json())).await?;
         }
         Ok(())
     }
@@ -88,6 +85,22 @@ pub struct Routes {
     pub agora: Arc<dyn Endpoint>,
     /// `POST /agora/pre-send`.
     pub pre_send: Arc<dyn Endpoint>,
+    /// The de-duplication store the endpoints depend on, for `GET /readyz`.
+    pub store: Arc<dyn IdempotencyStore>,
+}
+
+impl Routes {
+    /// `GET /readyz`: 200 while the de-duplication store answers, 503 otherwise
+    /// (`GET /healthz` only says the process is up).
+    pub async fn readiness(&self) -> (u16, &'static str) {
+        match self.store.check().await {
+            Ok(()) => (200, "ready"),
+            Err(e) => {
+                tracing::warn!(error = %e, "not ready: the de-duplication store does not answer");
+                (503, "de-duplication store unreachable")
+            }
+        }
+    }
 }
 
 /// The generated credentials, for the ready-to-paste commands.
@@ -139,7 +152,9 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
         secrets.push(crate::sign::secret(&s, "secret")?);
         dev.agora = Some(s);
     }
-    let mut aconfig = AgoraConfig::new().body_limit(args.max_body).store(store);
+    let mut aconfig = AgoraConfig::new()
+        .body_limit(args.max_body)
+        .store(store.clone());
     for s in secrets {
         aconfig = aconfig.secret(s);
     }
@@ -162,6 +177,7 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
             AgoraEndpoint::pre_send(aconfig, agora_handler)
                 .map_err(|e| Error::msg(e.to_string()))?,
         ),
+        store,
     };
     Ok((routes, dev))
 }
@@ -204,13 +220,21 @@ fn redis_store(url: &str) -> Result<Arc<dyn imhook_core::IdempotencyStore>, Erro
 
 /// Prints the bound address and, with generated credentials, the ready-to-paste
 /// commands (stderr: stdout carries only event lines).
-fn announce(addr: SocketAddr, framework: Framework, dev: &DevCredentials) {
+fn announce(
+    addr: SocketAddr,
+    framework: Framework,
+    dev: &DevCredentials,
+    metrics: Option<SocketAddr>,
+) {
     let shown = if addr.ip().is_unspecified() {
         SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port())
     } else {
         addr
     };
     eprintln!("imhook: listening on http://{shown} ({})", framework.name());
+    if let Some(metrics) = metrics {
+        eprintln!("imhook: metrics on http://{metrics}/metrics");
+    }
     if dev.tencent.is_none() && dev.agora.is_none() {
         return;
     }
@@ -316,7 +340,9 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         events = %args.events,
         "starting"
     );
-    let announce = |addr: SocketAddr| announce(addr, args.framework, &dev);
+    // Installed before the first request, so that every callback is counted.
+    let metrics = args.metrics_listen.map(metrics::start).transpose()?;
+    let announce = |addr: SocketAddr| announce(addr, args.framework, &dev, metrics);
     let connections = conn::Connections {
         header_timeout: Duration::from_secs(args.header_timeout),
         http2: args.http2,

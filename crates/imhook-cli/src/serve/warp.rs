@@ -28,6 +28,18 @@ pub fn serve(
             .map_err(|e| Error::msg(format!("cannot listen: {e}")))?;
         let timeout = Some(super::BODY_READ_TIMEOUT);
         let health = warp::path!("healthz").and(warp::get()).map(|| "ok");
+        let ready = routes.clone();
+        let readyz = warp::path!("readyz").and(warp::get()).then(move || {
+            let routes = ready.clone();
+            async move {
+                let (status, text) = routes.readiness().await;
+                warp::reply::with_status(
+                    text,
+                    warp::http::StatusCode::from_u16(status)
+                        .unwrap_or(warp::http::StatusCode::SERVICE_UNAVAILABLE),
+                )
+            }
+        });
         let tencent =
             warp::path!("tencent").and(imhook_warp::endpoint_with(routes.tencent.clone(), timeout));
         let agora =
@@ -36,6 +48,8 @@ pub fn serve(
             .and(imhook_warp::endpoint_with(routes.pre_send.clone(), timeout));
         let filter = health
             .map(warp::Reply::into_response)
+            .or(readyz.map(warp::Reply::into_response))
+            .unify()
             .or(tencent)
             .unify()
             .or(agora)

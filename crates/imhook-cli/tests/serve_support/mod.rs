@@ -23,7 +23,7 @@ pub const WAIT: Duration = Duration::from_secs(30);
 pub const FRAMEWORKS: [&str; 3] = ["axum", "actix", "warp"];
 
 pub fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../imhook-core/tests/fixtures")
 }
 
 /// A command for the binary with no IMHOOK_* variables inherited.
