@@ -6,7 +6,8 @@
 //! ([`tencent`], [`agora`], [`Secret`], the endpoints and the de-duplication stores),
 //! [`async_trait`](macro@async_trait) for implementing the handler traits, and, behind features, the
 //! framework adapters [`axum`] (feature `axum`), [`actix`]
-//! (feature `actix`), [`warp`] (feature `warp`) and the shared Redis store
+//! (feature `actix`), [`warp`] (feature `warp`), the framework-free tower service
+//! [`tower`](mod@tower) (feature `tower`) and the shared Redis store
 //! `redis` (feature `redis`).
 //!
 //! ```toml
@@ -67,6 +68,13 @@ pub use imhook_actix as actix;
 #[cfg_attr(docsrs, doc(cfg(feature = "warp")))]
 #[doc(inline)]
 pub use imhook_warp as warp;
+
+/// The tower adapter (feature `tower`): a `tower::Service` over `http::Request`, for
+/// hyper and any tower-based server.
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+#[doc(inline)]
+pub use imhook_tower as tower;
 
 /// The code blocks of README.md, compiled and run as documentation tests.
 #[cfg(all(doctest, feature = "axum", feature = "actix", feature = "warp"))]
