@@ -3,6 +3,7 @@
 //! its reply exactly; a rejected request gets the reply the mounted route sends, without
 //! calling the application; copies of a callback reach it once, and a callback it drops
 //! unanswered reaches it again.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use async_trait::async_trait;
 use axum::Router;
