@@ -544,6 +544,19 @@ async fn agora_callback_dropped_unanswered_reaches_the_application_again() {
     );
 }
 
+/// A path ending with `/` is another path, as in axum and actix-web: `verified` rejects
+/// it as not found and the application is not called.
+#[tokio::test]
+async fn a_trailing_slash_is_not_the_extractor() {
+    let (app, seen) = app(false);
+    let q = tencent_query(APP, TOKEN, GROUP_FULL);
+    let got = send(&app, "POST", "/tencent/", &q, &group_full("@TGS#slash")).await;
+    assert_eq!(got.status, 404);
+    let body = agora_message("org#app_slash", "alice", SECRET);
+    assert_eq!(send(&app, "POST", "/agora/", "", &body).await.status, 404);
+    assert_eq!(seen.calls(), Vec::<String>::new());
+}
+
 // ---------------------------------------------------------------------------
 // On a real socket
 // ---------------------------------------------------------------------------
