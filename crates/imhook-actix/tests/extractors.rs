@@ -1,0 +1,632 @@
+//! The extractors mounted in an actix-web app: `TencentCallback` and
+//! `AgoraCallbackExtractor` hand the application a verified, decoded callback and send
+//! its reply exactly; a rejected request gets the reply the mounted route sends, without
+//! calling the application; copies of a callback reach it once, and a callback it drops
+//! unanswered reaches it again; an app without the extractor's configuration answers
+//! 500.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::test::{self, TestRequest};
+use actix_web::{App, HttpResponse, web};
+use async_trait::async_trait;
+use imhook_actix::{AgoraCallbackExtractor, TencentCallback, response};
+use imhook_core::agora::{
+    AgoraConfig, AgoraEndpoint, AgoraEvent, AgoraVerifier, CallbackEvent, PreSendDecision,
+};
+use imhook_core::tencent::{Reply, TencentConfig, TencentEndpoint, TencentEvent};
+use imhook_core::{BoxError, MemoryStore, Secret};
+use serde_json::json;
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const APP: u64 = 1_400_000_001;
+const TOKEN: &str = "xxxxyyyy";
+const SECRET: &str = "imhook-fixture-secret";
+const LIMIT: usize = 4096;
+/// The timestamp the Agora requests are signed with (Agora's freshness check is off
+/// by default).
+const TS: i64 = 1_729_499_506_255;
+
+// ---------------------------------------------------------------------------
+// Requests
+// ---------------------------------------------------------------------------
+
+/// A signed Tencent query for `command`, as IM sends it.
+fn tencent_query(app: u64, token: &str, command: &str) -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let sign = imhook_core::tencent::auth::sign(&Secret::new(token).unwrap(), &now);
+    format!(
+        "SdkAppid={app}&CallbackCommand={command}&contenttype=json&ClientIP=127.0.0.1\
+         &OptPlatform=RESTAPI&RequestTime={now}&Sign={sign}"
+    )
+}
+
+const GROUP_FULL: &str = "Group.CallbackAfterGroupFull";
+const CREATE_GROUP: &str = "Group.CallbackBeforeCreateGroup";
+
+fn group_full(group: &str) -> String {
+    json!({"CallbackCommand": GROUP_FULL, "GroupId": group, "EventTime": "1670574414123"})
+        .to_string()
+}
+
+fn create_group(name: &str) -> String {
+    json!({
+        "CallbackCommand": CREATE_GROUP, "Operator_Account": "leckie",
+        "Owner_Account": "leckie", "Type": "Public", "Name": name,
+    })
+    .to_string()
+}
+
+fn security(call_id: &str, secret: &str) -> String {
+    imhook_core::agora::auth::security(call_id, &Secret::new(secret).unwrap(), &TS.to_string())
+}
+
+/// A signed Agora message from `from`.
+fn agora_message(call_id: &str, from: &str, secret: &str) -> String {
+    json!({
+        "callId": call_id, "eventType": "chat", "timestamp": TS, "chat_type": "chat",
+        "from": from, "to": "bob", "msg_id": "1183617288389955592",
+        "payload": {"ext": {}, "bodies": [{"msg": "hi", "type": "txt"}]},
+        "security": security(call_id, secret),
+    })
+    .to_string()
+}
+
+/// A signed Agora pre-send request carrying `text`.
+fn agora_pre_send(call_id: &str, text: &str) -> String {
+    json!({
+        "callId": call_id, "timestamp": TS, "chat_type": "chat", "from": "alice",
+        "to": "bob", "msg_id": "8924312242322", "payload": {"msg": text, "type": "txt"},
+        "security": security(call_id, SECRET),
+    })
+    .to_string()
+}
+
+// ---------------------------------------------------------------------------
+// The application
+// ---------------------------------------------------------------------------
+
+/// Records every call it gets, through the extractors and the mounted routes alike.
+/// A callback whose group or callId contains `early` is dropped unanswered the first
+/// time.
+#[derive(Default)]
+struct Seen {
+    calls: Mutex<Vec<String>>,
+    early: Mutex<HashSet<String>>,
+}
+
+enum AgoraAnswer {
+    Ack,
+    Decide(PreSendDecision),
+    Early,
+}
+
+impl Seen {
+    fn calls(&self) -> Vec<String> {
+        self.calls.lock().unwrap().clone()
+    }
+
+    fn first_time_early(&self, id: &str) -> bool {
+        id.contains("early") && self.early.lock().unwrap().insert(id.to_owned())
+    }
+
+    /// The reply to send, or `None` to return without answering.
+    fn tencent(&self, cb: &imhook_core::tencent::TencentCallback) -> Option<Reply> {
+        let (value, reply) = match &cb.event {
+            TencentEvent::AfterGroupFull(e) => (e.group_id.clone(), Reply::ok()),
+            TencentEvent::BeforeCreateGroup(e) => (
+                e.name.clone().unwrap_or_default(),
+                Reply::with_code(10_001, "name not allowed"),
+            ),
+            other => (String::new(), other.default_reply()),
+        };
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("{} {value}", cb.ctx.command));
+        (!self.first_time_early(&value)).then_some(reply)
+    }
+
+    fn agora(&self, cb: &imhook_core::agora::AgoraCallback) -> AgoraAnswer {
+        let (value, answer) = match &cb.event {
+            CallbackEvent::PostSend(AgoraEvent::Message(m)) => {
+                (m.from.clone().unwrap_or_default(), AgoraAnswer::Ack)
+            }
+            CallbackEvent::PreSend(p) => (
+                p.text().unwrap_or_default().to_owned(),
+                AgoraAnswer::Decide(PreSendDecision::block("HX:10001")),
+            ),
+            _ => (String::new(), AgoraAnswer::Ack),
+        };
+        let id = cb.ctx.call_id.clone().unwrap_or_default();
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("{} {id} {value}", cb.ctx.kind));
+        if self.first_time_early(&id) {
+            AgoraAnswer::Early
+        } else {
+            answer
+        }
+    }
+}
+
+#[async_trait]
+impl imhook_core::tencent::CallbackHandler for Seen {
+    async fn handle(
+        &self,
+        ctx: &imhook_core::tencent::Context,
+        event: TencentEvent,
+    ) -> Result<Reply, BoxError> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("route {}", ctx.command));
+        Ok(event.default_reply())
+    }
+}
+
+#[async_trait]
+impl imhook_core::agora::CallbackHandler for Seen {
+    async fn handle(
+        &self,
+        ctx: &imhook_core::agora::Context,
+        _event: AgoraEvent,
+    ) -> Result<(), BoxError> {
+        self.calls
+            .lock()
+            .unwrap()
+            .push(format!("route {}", ctx.kind));
+        Ok(())
+    }
+}
+
+async fn on_tencent(cb: TencentCallback, seen: web::Data<Seen>) -> HttpResponse {
+    match seen.tencent(&cb.0) {
+        Some(reply) => response(cb.0.reply(&reply).await),
+        None => HttpResponse::ServiceUnavailable().body("not now"),
+    }
+}
+
+async fn on_agora(cb: AgoraCallbackExtractor, seen: web::Data<Seen>) -> HttpResponse {
+    let out = match seen.agora(&cb.0) {
+        AgoraAnswer::Ack => cb.0.ack().await,
+        AgoraAnswer::Decide(d) => cb.0.decide(&d).await,
+        AgoraAnswer::Early => return HttpResponse::ServiceUnavailable().body("not now"),
+    };
+    response(out)
+}
+
+fn tencent_config(dedupe: bool) -> TencentConfig {
+    let config = TencentConfig::new(APP)
+        .token(Secret::new(TOKEN).unwrap())
+        .body_limit(LIMIT);
+    if dedupe {
+        config.dedupe(Arc::new(MemoryStore::default()), Duration::from_secs(300))
+    } else {
+        config
+    }
+}
+
+fn agora_config() -> AgoraConfig {
+    AgoraConfig::new()
+        .secret(Secret::new(SECRET).unwrap())
+        .store(Arc::new(MemoryStore::default()))
+        .body_limit(LIMIT)
+}
+
+/// The extractors at `/tencent`, `/agora` and `/agora/pre-send` (every method, so that
+/// the extractor decides), their configurations in `web::Data`, and the same
+/// configurations mounted as routes under `/route`, all calling one application.
+async fn app(
+    tencent_dedupe: bool,
+) -> (
+    impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
+    Arc<Seen>,
+) {
+    let seen = Arc::new(Seen::default());
+    let agora = agora_config();
+    // The mounted routes get stores of their own: their answers must not depend on
+    // what the extractors claimed.
+    let app = App::new()
+        .app_data(web::Data::from(seen.clone()))
+        .app_data(web::Data::new(tencent_config(tencent_dedupe)))
+        .app_data(web::Data::new(AgoraVerifier::post_send(agora.clone())))
+        .configure(imhook_actix::configure(
+            "/route/tencent",
+            Arc::new(TencentEndpoint::new(
+                tencent_config(tencent_dedupe),
+                seen.clone(),
+            )),
+        ))
+        .configure(imhook_actix::configure(
+            "/route/agora",
+            Arc::new(AgoraEndpoint::post_send(agora_config(), seen.clone()).unwrap()),
+        ))
+        .configure(imhook_actix::configure(
+            "/route/agora/pre-send",
+            Arc::new(AgoraEndpoint::pre_send(agora_config(), seen.clone()).unwrap()),
+        ))
+        .route("/tencent", web::route().to(on_tencent))
+        .route("/agora", web::route().to(on_agora))
+        .service(
+            web::resource("/agora/pre-send")
+                .app_data(web::Data::new(AgoraVerifier::pre_send(agora)))
+                .route(web::route().to(on_agora)),
+        );
+    (test::init_service(app).await, seen)
+}
+
+/// What the client sees of a reply.
+#[derive(Debug, PartialEq, Eq)]
+struct Got {
+    status: u16,
+    content_type: Option<String>,
+    allow: Option<String>,
+    body: String,
+}
+
+async fn send<S, B>(app: &S, method: &str, path: &str, query: &str, body: &str) -> Got
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let req = TestRequest::default()
+        .method(Method::from_bytes(method.as_bytes()).unwrap())
+        .uri(&format!("{path}?{query}"))
+        .set_payload(body.to_owned())
+        .to_request();
+    let resp = test::call_service(app, req).await;
+    let header = |name| {
+        resp.headers()
+            .get(name)
+            .map(|v: &header::HeaderValue| v.to_str().unwrap().to_owned())
+    };
+    let (status, content_type, allow) = (
+        resp.status().as_u16(),
+        header(header::CONTENT_TYPE),
+        header(header::ALLOW),
+    );
+    let body = test::read_body(resp).await;
+    Got {
+        status,
+        content_type,
+        allow,
+        body: String::from_utf8(body.to_vec()).unwrap(),
+    }
+}
+
+fn json_reply(status: u16, body: &str) -> Got {
+    Got {
+        status,
+        content_type: Some("application/json".to_owned()),
+        allow: None,
+        body: body.to_owned(),
+    }
+}
+
+fn text_reply(status: u16, body: &str, allow: Option<&str>) -> Got {
+    Got {
+        status,
+        content_type: Some("text/plain; charset=utf-8".to_owned()),
+        allow: allow.map(str::to_owned),
+        body: body.to_owned(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// ---------------------------------------------------------------------------
+// Tencent
+// ---------------------------------------------------------------------------
+
+#[actix_web::test]
+async fn tencent_callback_reaches_the_application_and_its_reply_is_sent() {
+    let (app, seen) = app(false).await;
+    let q = tencent_query(APP, TOKEN, GROUP_FULL);
+    let got = send(&app, "POST", "/tencent", &q, &group_full("@TGS#full")).await;
+    assert_eq!(got, json_reply(200, Reply::OK_JSON));
+    let q = tencent_query(APP, TOKEN, CREATE_GROUP);
+    let got = send(&app, "POST", "/tencent", &q, &create_group("Blocked")).await;
+    assert_eq!(
+        got,
+        json_reply(
+            200,
+            r#"{"ActionStatus":"OK","ErrorCode":10001,"ErrorInfo":"name not allowed"}"#
+        )
+    );
+    assert_eq!(
+        seen.calls(),
+        [
+            "Group.CallbackAfterGroupFull @TGS#full",
+            "Group.CallbackBeforeCreateGroup Blocked"
+        ]
+    );
+}
+
+/// `(what, method, query, body, expected reply)` of requests both Tencent mounts refuse.
+fn tencent_rejections() -> Vec<(&'static str, &'static str, String, String, Got)> {
+    let fail = |status, info: &str| {
+        json_reply(
+            status,
+            &format!(r#"{{"ActionStatus":"FAIL","ErrorCode":-1,"ErrorInfo":"{info}"}}"#),
+        )
+    };
+    let body = group_full("@TGS#rejected");
+    vec![
+        (
+            "bad Sign",
+            "POST",
+            tencent_query(APP, "another-token", GROUP_FULL),
+            body.clone(),
+            fail(401, "unauthorized"),
+        ),
+        (
+            "wrong SdkAppid",
+            "POST",
+            tencent_query(APP + 1, TOKEN, GROUP_FULL),
+            body.clone(),
+            fail(403, "forbidden"),
+        ),
+        (
+            "lowercase post",
+            "post",
+            tencent_query(APP, TOKEN, GROUP_FULL),
+            body,
+            text_reply(405, "method not allowed", Some("POST")),
+        ),
+        (
+            "oversized body",
+            "POST",
+            tencent_query(APP, TOKEN, GROUP_FULL),
+            "x".repeat(LIMIT + 1),
+            text_reply(413, "payload too large", None),
+        ),
+    ]
+}
+
+#[actix_web::test]
+async fn tencent_rejections_are_the_routes_and_skip_the_application() {
+    let (app, seen) = app(false).await;
+    for (what, method, query, body, want) in tencent_rejections() {
+        let got = send(&app, method, "/tencent", &query, &body).await;
+        assert_eq!(got, want, "{what}");
+        let route = send(&app, method, "/route/tencent", &query, &body).await;
+        assert_eq!(got, route, "{what}: the extractor and the route differ");
+    }
+    assert_eq!(seen.calls(), Vec::<String>::new());
+}
+
+#[actix_web::test]
+async fn tencent_replays_reach_the_application_once_with_dedupe() {
+    let (app, seen) = app(true).await;
+    let body = group_full("@TGS#replayed");
+    for _ in 0..3 {
+        let q = tencent_query(APP, TOKEN, GROUP_FULL);
+        let got = send(&app, "POST", "/tencent", &q, &body).await;
+        assert_eq!(got, json_reply(200, Reply::OK_JSON));
+    }
+    assert_eq!(seen.calls(), ["Group.CallbackAfterGroupFull @TGS#replayed"]);
+}
+
+#[actix_web::test]
+async fn tencent_callback_dropped_unanswered_reaches_the_application_again() {
+    let (app, seen) = app(true).await;
+    let body = group_full("@TGS#early");
+    let q = tencent_query(APP, TOKEN, GROUP_FULL);
+    assert_eq!(send(&app, "POST", "/tencent", &q, &body).await.status, 503);
+    let got = send(&app, "POST", "/tencent", &q, &body).await;
+    assert_eq!(got, json_reply(200, Reply::OK_JSON));
+    let got = send(&app, "POST", "/tencent", &q, &body).await;
+    assert_eq!(
+        got,
+        json_reply(200, Reply::OK_JSON),
+        "duplicate of the answered one"
+    );
+    assert_eq!(
+        seen.calls(),
+        [
+            "Group.CallbackAfterGroupFull @TGS#early",
+            "Group.CallbackAfterGroupFull @TGS#early"
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Agora
+// ---------------------------------------------------------------------------
+
+#[actix_web::test]
+async fn agora_post_send_callback_reaches_the_application_and_is_acked() {
+    let (app, seen) = app(false).await;
+    let body = agora_message("org#app_1", "alice", SECRET);
+    let got = send(&app, "POST", "/agora", "", &body).await;
+    assert_eq!(got, json_reply(200, "{}"));
+    assert_eq!(seen.calls(), ["message/chat org#app_1 alice"]);
+}
+
+#[actix_web::test]
+async fn agora_pre_send_decision_is_sent() {
+    let (app, seen) = app(false).await;
+    let body = agora_pre_send("org#app_2", "hello there");
+    let got = send(&app, "POST", "/agora/pre-send", "", &body).await;
+    assert_eq!(got, json_reply(200, r#"{"valid":false,"code":"HX:10001"}"#));
+    assert_eq!(seen.calls(), ["pre_send org#app_2 hello there"]);
+}
+
+#[actix_web::test]
+async fn agora_rejections_are_the_routes_and_skip_the_application() {
+    let (app, seen) = app(false).await;
+    let cases = [
+        (
+            "bad security",
+            "POST",
+            agora_message("org#app_3", "alice", "another-secret"),
+            json_reply(401, r#"{"error":"unauthorized"}"#),
+        ),
+        (
+            "lowercase post",
+            "post",
+            agora_message("org#app_3", "alice", SECRET),
+            text_reply(405, "method not allowed", Some("POST")),
+        ),
+        (
+            "oversized body",
+            "POST",
+            "x".repeat(LIMIT + 1),
+            text_reply(413, "payload too large", None),
+        ),
+    ];
+    for (path, route) in [
+        ("/agora", "/route/agora"),
+        ("/agora/pre-send", "/route/agora/pre-send"),
+    ] {
+        for (what, method, body, want) in &cases {
+            let got = send(&app, method, path, "", body).await;
+            assert_eq!(&got, want, "{path}: {what}");
+            let mounted = send(&app, method, route, "", body).await;
+            assert_eq!(
+                got, mounted,
+                "{path}: {what}: the extractor and the route differ"
+            );
+        }
+    }
+    assert_eq!(seen.calls(), Vec::<String>::new());
+}
+
+#[actix_web::test]
+async fn agora_duplicate_reaches_the_application_once() {
+    let (app, seen) = app(false).await;
+    let body = agora_message("org#app_4", "alice", SECRET);
+    for _ in 0..2 {
+        let got = send(&app, "POST", "/agora", "", &body).await;
+        assert_eq!(got, json_reply(200, "{}"));
+    }
+    assert_eq!(seen.calls(), ["message/chat org#app_4 alice"]);
+}
+
+#[actix_web::test]
+async fn agora_callback_dropped_unanswered_reaches_the_application_again() {
+    let (app, seen) = app(false).await;
+    let body = agora_message("org#app_early", "alice", SECRET);
+    assert_eq!(send(&app, "POST", "/agora", "", &body).await.status, 503);
+    for _ in 0..2 {
+        let got = send(&app, "POST", "/agora", "", &body).await;
+        assert_eq!(got, json_reply(200, "{}"));
+    }
+    assert_eq!(
+        seen.calls(),
+        [
+            "message/chat org#app_early alice",
+            "message/chat org#app_early alice"
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Configuration missing
+// ---------------------------------------------------------------------------
+
+/// An app that lacks `web::Data<TencentConfig>` or `web::Data<AgoraVerifier>` answers
+/// 500, as documented, and never calls the application.
+#[actix_web::test]
+async fn extractors_without_their_configuration_answer_500() {
+    let seen = Arc::new(Seen::default());
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::from(seen.clone()))
+            .route("/tencent", web::route().to(on_tencent))
+            .route("/agora", web::route().to(on_agora)),
+    )
+    .await;
+    let want = text_reply(500, "callback endpoint not configured", None);
+    let q = tencent_query(APP, TOKEN, GROUP_FULL);
+    let got = send(
+        &app,
+        "POST",
+        "/tencent",
+        &q,
+        &group_full("@TGS#unconfigured"),
+    )
+    .await;
+    assert_eq!(got, want);
+    let body = agora_message("org#app_unconfigured", "alice", SECRET);
+    assert_eq!(send(&app, "POST", "/agora", "", &body).await, want);
+    assert_eq!(seen.calls(), Vec::<String>::new());
+}
+
+// ---------------------------------------------------------------------------
+// On a real socket
+// ---------------------------------------------------------------------------
+
+/// One HTTP/1.1 exchange on its own connection; the raw reply.
+async fn raw_exchange(addr: SocketAddr, path: &str, body: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body.as_bytes()).await.unwrap();
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply).await.unwrap();
+    String::from_utf8(reply).unwrap()
+}
+
+#[actix_web::test]
+async fn over_a_socket_the_callback_carries_the_peer() {
+    let peers = Arc::new(Mutex::new(Vec::new()));
+    let verifier = Arc::new(AgoraVerifier::post_send(agora_config()));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let p = peers.clone();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            actix_web::HttpServer::new(move || {
+                let p = p.clone();
+                App::new()
+                    .app_data(web::Data::from(verifier.clone()))
+                    .route(
+                        "/agora",
+                        web::post().to(move |cb: AgoraCallbackExtractor| {
+                            let p = p.clone();
+                            async move {
+                                p.lock().unwrap().push(cb.0.ctx.peer);
+                                response(cb.0.ack().await)
+                            }
+                        }),
+                    )
+            })
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .unwrap()
+            .run()
+            .await
+            .unwrap();
+        });
+    });
+    let reply = raw_exchange(addr, "/agora", &agora_message("org#app_5", "alice", SECRET)).await;
+    assert!(reply.starts_with("HTTP/1.1 200 OK\r\n"), "{reply}");
+    assert!(reply.ends_with("\r\n\r\n{}"), "{reply}");
+    let reply = raw_exchange(addr, "/agora", &agora_message("org#app_5", "alice", "x")).await;
+    assert!(reply.starts_with("HTTP/1.1 401 "), "{reply}");
+    assert!(reply.ends_with(r#"{"error":"unauthorized"}"#), "{reply}");
+    let peers = peers.lock().unwrap().clone();
+    assert_eq!(peers.len(), 1);
+    assert!(peers[0].is_some_and(|p| p.ip().is_loopback()), "{peers:?}");
+}
