@@ -3,9 +3,10 @@
 //! replies from typed decisions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+use imhook_core::agora::catalogue::FAMILIES;
 use imhook_core::agora::decision::ChatroomMsgLevel;
 use imhook_core::agora::events::*;
-use imhook_core::agora::{AgoraEvent, Envelope, PreSendDecision};
+use imhook_core::agora::{AgoraEvent, AgoraKind, Envelope, PreSendDecision};
 use serde_json::{Value, json};
 
 fn read(name: &str) -> String {
@@ -121,6 +122,41 @@ fn every_post_send_fixture_is_typed_with_its_kind_and_round_trips() {
     assert_eq!(group_op, 28, "{kinds:?}");
     assert_eq!(muc, 32, "{kinds:?}");
     assert!(kinds.len() >= 80, "{}", kinds.len());
+}
+
+/// Every family of the catalogue has a fixture, and every post-send fixture reads as one
+/// typed kind: written out it is the manifest's kind id, that id reads back as the same
+/// kind, and the body decodes, typed, into an event of that kind.
+#[test]
+fn every_family_has_a_fixture_that_decodes_to_the_variant_of_its_kind() {
+    let m = manifest();
+    let mut covered = std::collections::BTreeSet::new();
+    for r in m["requests"].as_array().unwrap() {
+        if r["route"] != "post_send" {
+            continue;
+        }
+        let file = r["file"].as_str().unwrap();
+        let id = r["kind"].as_str().unwrap();
+        let body = read(file);
+        let kind = Envelope::parse(&body).unwrap().classify();
+        assert_eq!(kind.to_string(), id, "{file}");
+        assert_eq!(AgoraKind::from_id(id), kind, "{file}");
+        let ev = AgoraEvent::decode_as(&kind, &body);
+        assert!(!matches!(ev, AgoraEvent::Unknown(_)), "{file}: {ev:?}");
+        assert_eq!(ev.kind(), kind, "{file}");
+        let family = FAMILIES
+            .iter()
+            .find(|f| id == **f || id.strip_prefix(**f).is_some_and(|r| r.starts_with('/')))
+            .unwrap_or_else(|| panic!("{file}: {id} is in no family"));
+        covered.insert(*family);
+    }
+    let all: std::collections::BTreeSet<_> = FAMILIES.iter().copied().collect();
+    assert_eq!(covered, all);
+    assert_eq!(AgoraKind::from_id("pre_send"), AgoraKind::PreSend);
+    assert_eq!(
+        AgoraKind::from_id("notify/poll"),
+        AgoraKind::Unknown("notify/poll".to_owned())
+    );
 }
 
 #[test]

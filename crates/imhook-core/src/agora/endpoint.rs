@@ -2,6 +2,7 @@
 //! every rule of the Agora table in spec/http.md.
 
 use super::auth::{AgoraAuth, AuthError, UnsignedPolicy};
+use super::catalogue::AgoraKind;
 use super::context::{Context, Route};
 use super::decision::PreSendDecision;
 use super::envelope::{Envelope, EnvelopeError};
@@ -297,10 +298,11 @@ impl AgoraConfig {
             }
             bad_request()
         })?;
-        let kind = match route {
-            Route::PostSend => env.kind(),
-            Route::PreSend => "pre_send".to_owned(),
+        let typed_kind = match route {
+            Route::PostSend => env.classify(),
+            Route::PreSend => AgoraKind::PreSend,
         };
+        let kind = typed_kind.to_string();
         let call_id = env.call_id().map(|c| c.into_owned());
         telemetry::record_identity(&kind, call_id.as_deref());
         let auth = self.auth.verify(&env, &kind).map_err(|e| {
@@ -318,7 +320,7 @@ impl AgoraConfig {
         // carrying a genuine callId must never make the provider's signed callback a
         // duplicate, nor be suppressed by it.
         let dedupe = auth.authenticated && (route == Route::PostSend || self.dedupe_pre_send);
-        let claim = match env.dedup_parts(&kind).filter(|_| dedupe) {
+        let claim = match env.dedup_parts(&typed_kind).filter(|_| dedupe) {
             Some(parts) => {
                 let mut key_parts = vec!["agora", route.as_str()];
                 key_parts.extend(parts.iter().map(|p| p.as_ref()));
@@ -363,7 +365,7 @@ impl AgoraConfig {
             peer: req.peer,
         };
         let event = match route {
-            Route::PostSend => CallbackEvent::PostSend(AgoraEvent::decode(&ctx.kind, body)),
+            Route::PostSend => CallbackEvent::PostSend(AgoraEvent::decode_as(&typed_kind, body)),
             Route::PreSend => match PreSendEvent::decode(body) {
                 Ok(ev) => CallbackEvent::PreSend(ev),
                 Err(e) => {

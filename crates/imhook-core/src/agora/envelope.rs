@@ -1,6 +1,7 @@
 //! The top-level fields every Agora request is classified, signed and de-duplicated by,
 //! read in one borrowed pass over the raw body.
 
+use super::catalogue::{AgoraKind, Named, Operation};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -71,12 +72,6 @@ fn non_empty(c: Option<Cow<'_, str>>) -> Option<Cow<'_, str>> {
     c.filter(|s| !s.is_empty())
 }
 
-/// Whether one `callId` of the post-send family `kind` fans out per recipient (see
-/// [`Envelope::dedup_parts`]).
-fn keys_per_recipient(kind: &str) -> bool {
-    kind.starts_with("message/") || kind == "offline_push"
-}
-
 fn is_present(raw: Option<&RawValue>) -> bool {
     raw.is_some_and(|r| r.get() != "null")
 }
@@ -145,7 +140,7 @@ impl<'a> Envelope<'a> {
     }
 
     /// The parts of the de-duplication key of a request of kind `kind` (from
-    /// [`Envelope::kind`], or `pre_send`): `[callId]`, or `[callId, eventType, to
+    /// [`Envelope::classify`], or [`AgoraKind::PreSend`]): `[callId]`, or `[callId, eventType, to
     /// else target]` for the families whose one `callId` fans out per recipient.
     /// `None` when there is no `callId` (such requests are not de-duplicated).
     ///
@@ -179,14 +174,14 @@ impl<'a> Envelope<'a> {
     /// use imhook_core::agora::Envelope;
     /// let op = r#"{"callId":"c1","event":"group_op_event","operation":"CREATE","to":"x1"}"#;
     /// let env = Envelope::parse(op).unwrap();
-    /// assert_eq!(env.dedup_parts(&env.kind()).unwrap(), ["c1"]);
+    /// assert_eq!(env.dedup_parts(&env.classify()).unwrap(), ["c1"]);
     /// let msg = r#"{"callId":"c2","chat_type":"groupchat","eventType":"chat_offline","to":"bob"}"#;
     /// let env = Envelope::parse(msg).unwrap();
-    /// assert_eq!(env.dedup_parts(&env.kind()).unwrap(), ["c2", "chat_offline", "bob"]);
+    /// assert_eq!(env.dedup_parts(&env.classify()).unwrap(), ["c2", "chat_offline", "bob"]);
     /// ```
-    pub fn dedup_parts(&self, kind: &str) -> Option<Vec<Cow<'a, str>>> {
+    pub fn dedup_parts(&self, kind: &AgoraKind) -> Option<Vec<Cow<'a, str>>> {
         let call_id = self.call_id()?;
-        if !keys_per_recipient(kind) {
+        if !kind.keys_per_recipient() {
             return Some(vec![call_id]);
         }
         let event_type = self.event_type().unwrap_or(Cow::Borrowed(""));
@@ -205,7 +200,8 @@ impl<'a> Envelope<'a> {
         }
     }
 
-    /// The kind id of a post-send request (agora.md §5.1–5.2).
+    /// The kind id of a post-send request: [`Envelope::classify`],
+    /// written out.
     ///
     /// ```
     /// use imhook_core::agora::Envelope;
@@ -216,56 +212,59 @@ impl<'a> Envelope<'a> {
     /// assert_eq!(Envelope::parse("{}").unwrap().kind(), "unknown");
     /// ```
     pub fn kind(&self) -> String {
-        fn join(parts: &[Option<Cow<'_, str>>]) -> String {
-            let mut out = String::new();
-            for p in parts {
-                match p {
-                    Some(s) => {
-                        if !out.is_empty() {
-                            out.push('/');
-                        }
-                        out.push_str(s);
-                    }
-                    None => break,
-                }
-            }
-            out
-        }
-        let head = || self.payload_head();
+        self.classify().to_string()
+    }
+
+    /// The kind of a post-send request, read from its discriminators:
+    /// `event` (`group_op_event`, with `operation` and `payload.type`), `step`
+    /// (`push`), `eventType` (`keyword_alert`, `moderation`), `chat_type` (with
+    /// `payload.operation` or `payload.type` where the family has them), and `reason`
+    /// with `status` and `user` (a user status).
+    pub fn classify(&self) -> AgoraKind {
+        let field = |raw| non_empty(json_str(raw));
         if json_str(self.event).as_deref() == Some("group_op_event") {
-            let h = head();
-            return join(&[
-                Some(Cow::Borrowed("group_op_event")),
-                non_empty(json_str(self.operation)),
-                non_empty(json_str(h.ty)),
-            ]);
+            let h = self.payload_head();
+            return AgoraKind::GroupOp(Operation::new(
+                field(self.operation).as_deref(),
+                field(h.ty).as_deref(),
+            ));
         }
         if json_str(self.step).as_deref() == Some("push") {
-            return "offline_push".to_owned();
+            return AgoraKind::OfflinePush;
         }
-        if let Some(et) = self.event_type()
-            && (et == "keyword_alert" || et == "moderation")
-        {
-            return et.into_owned();
+        match self.event_type().as_deref() {
+            Some("keyword_alert") => return AgoraKind::KeywordAlert,
+            Some("moderation") => return AgoraKind::Moderation,
+            _ => {}
         }
-        if let Some(ct) = non_empty(json_str(self.chat_type)) {
+        if let Some(ct) = field(self.chat_type) {
+            let operation =
+                || Operation::new(field(self.payload_head().operation).as_deref(), None);
             return match ct.as_ref() {
-                "chat" | "groupchat" => format!("message/{ct}"),
-                "muc" | "roster" => {
-                    join(&[Some(ct.clone()), non_empty(json_str(head().operation))])
+                "chat" | "groupchat" => AgoraKind::Message(Operation::named(&ct)),
+                "muc" => AgoraKind::Muc(operation()),
+                "roster" => AgoraKind::Roster(operation()),
+                "notify" => match field(self.payload_head().ty).as_deref() {
+                    Some("reaction") => AgoraKind::Reaction,
+                    Some("thread") => AgoraKind::Thread,
+                    Some(other) => AgoraKind::Unknown(format!("notify/{other}")),
+                    None => AgoraKind::Unknown("notify".to_owned()),
+                },
+                "recall" => AgoraKind::Recall,
+                "edit" => AgoraKind::Edit,
+                "read_ack" | "channel_ack" | "delivery_ack" => {
+                    AgoraKind::Receipt(Named(ct.into_owned()))
                 }
-                "notify" => join(&[Some(ct.clone()), non_empty(json_str(head().ty))]),
-                "recall" | "edit" | "read_ack" | "channel_ack" | "delivery_ack" => ct.into_owned(),
-                _ => "unknown".to_owned(),
+                _ => AgoraKind::Unknown("unknown".to_owned()),
             };
         }
-        if let Some(reason) = non_empty(json_str(self.reason))
+        if let Some(reason) = field(self.reason)
             && self.status.is_some()
             && self.user.is_some()
         {
-            return format!("user_status/{reason}");
+            return AgoraKind::UserStatus(Operation::new(Some(&reason), None));
         }
-        "unknown".to_owned()
+        AgoraKind::Unknown("unknown".to_owned())
     }
 }
 

@@ -6,6 +6,7 @@
 //! `security = md5(callId + secret + timestamp)` inside the body.
 
 pub mod auth;
+pub mod catalogue;
 pub mod context;
 pub mod decision;
 pub mod endpoint;
@@ -14,6 +15,7 @@ pub mod events;
 pub mod handler;
 
 pub use auth::{AgoraAuth, AuthOutcome, UnsignedPolicy};
+pub use catalogue::AgoraKind;
 pub use context::{Context, Route};
 pub use decision::PreSendDecision;
 pub use endpoint::{

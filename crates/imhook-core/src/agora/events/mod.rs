@@ -1,8 +1,9 @@
 //! The Agora post-send catalogue (agora.md §5) and the pre-send request (§4) as typed
 //! events.
 //!
-//! [`AgoraEvent::decode`] takes the kind id computed by
-//! [`Envelope::kind`](crate::agora::Envelope::kind), dispatches on it, and parses the body
+//! [`AgoraEvent::decode_as`] takes the kind read by
+//! [`Envelope::classify`](crate::agora::Envelope::classify), dispatches on its family
+//! (the families are listed once, in `agora/catalogue.rs`), and parses the body
 //! straight into that family's struct. A kind the library does not know, or a known one
 //! whose required fields are missing or mistyped, becomes [`AgoraEvent::Unknown`] with
 //! the raw JSON (and the error): it is acknowledged like any other event, never refused.
@@ -14,8 +15,8 @@
 //! use imhook_core::agora::events::group_op::GroupOperation;
 //! let body = r#"{"callId":"a_1","event":"group_op_event","operation":"SHARE_FILE","id":"g1","type":"GROUP",
 //!     "operator":"u1","appkey":"o#a","timestamp":"1729499506255","payload":{"type":"ADD","share_file":"f-1"}}"#;
-//! let kind = Envelope::parse(body).unwrap().kind();
-//! let ev = AgoraEvent::decode(&kind, body);
+//! let kind = Envelope::parse(body).unwrap().classify();
+//! let ev = AgoraEvent::decode_as(&kind, body);
 //! assert!(ev.is_known());
 //! let AgoraEvent::GroupOp(g) = &ev else { unreachable!() };
 //! assert_eq!(g.operation(), GroupOperation::ShareFileAdded);
@@ -51,41 +52,126 @@ pub use receipt::{EditEvent, RecallEvent, ReceiptEvent};
 pub use roster::RosterEvent;
 pub use user_status::UserStatusEvent;
 
+use crate::agora::catalogue::{AgoraKind, Family, Named, Operation, family_kind, for_each_family};
 use crate::record::EventRecord;
 use serde_json::value::RawValue;
 
-/// A post-send callback, decoded.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub enum AgoraEvent {
-    /// `group_op_event/…`: a group or chat-room operation, new format.
-    GroupOp(GroupOpEvent),
-    /// `muc/…`: a group or chat-room operation, old format.
-    Muc(MucEvent),
-    /// `message/chat`, `message/groupchat`: a message.
-    Message(MessageEvent),
-    /// `recall`.
-    Recall(RecallEvent),
-    /// `edit`.
-    Edit(EditEvent),
-    /// `read_ack`, `channel_ack`, `delivery_ack`.
-    Receipt(ReceiptEvent),
-    /// `roster/…`: a contact operation.
-    Roster(RosterEvent),
-    /// `notify/reaction`.
-    Reaction(ReactionEvent),
-    /// `notify/thread`.
-    Thread(ThreadEvent),
-    /// `user_status/…`: login, logout, replaced.
-    UserStatus(UserStatusEvent),
-    /// `offline_push`.
-    OfflinePush(OfflinePushEvent),
-    /// `keyword_alert`.
-    KeywordAlert(KeywordAlertEvent),
-    /// `moderation`.
-    Moderation(ModerationEvent),
-    /// A kind the library does not model, or a known kind whose typed decode failed.
-    Unknown(UnknownEvent),
+/// Defines [`AgoraEvent`] and everything on it that follows the family catalogue
+/// (`agora/catalogue.rs`): the variants, the decode arms, the kind, whether an event is
+/// known and the wire form.
+macro_rules! define_events {
+    ($($(#[doc = $doc:literal])* $variant:ident $(($detail:ty))? = $($id:literal)|+
+        => $ty:ty, $method:ident;)*) => {
+        /// A post-send callback, decoded.
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum AgoraEvent {
+            $(
+                $(#[doc = $doc])*
+                $variant($ty),
+            )*
+            /// A kind the library does not model, or a known kind whose typed decode failed.
+            Unknown(UnknownEvent),
+        }
+
+        impl AgoraEvent {
+            /// Decodes a post-send `body` whose kind is `kind` (from
+            /// [`Envelope::classify`](crate::agora::Envelope::classify)). Never fails:
+            /// anything that cannot be typed is [`AgoraEvent::Unknown`].
+            pub fn decode_as(kind: &AgoraKind, body: &str) -> Self {
+                match kind {
+                    $(AgoraKind::$variant { .. } => typed(kind, body, Self::$variant),)*
+                    AgoraKind::PreSend | AgoraKind::Unknown(_) => unknown(kind, body, None),
+                }
+            }
+
+            /// The kind, read from the typed fields (an unknown event's from the id it
+            /// was read with).
+            pub fn kind(&self) -> AgoraKind {
+                match self {
+                    $(Self::$variant(e) => family_kind!(variant $variant, e $(, $detail)?),)*
+                    Self::Unknown(u) => AgoraKind::from_id(&u.kind),
+                }
+            }
+
+            /// `true` when decoded into a typed model of a catalogued kind (a new operation in
+            /// a known family is not *known*).
+            pub fn is_known(&self) -> bool {
+                match self {
+                    $(Self::$variant(e) => family_kind!(known e $(, $detail)?),)*
+                    Self::Unknown(_) => false,
+                }
+            }
+
+            /// The event in its wire shape, or the raw JSON for unknown events.
+            pub fn to_wire_json(&self) -> serde_json::Value {
+                let v = match self {
+                    $(Self::$variant(e) => serde_json::to_value(e),)*
+                    Self::Unknown(u) => serde_json::from_str(u.raw.get()),
+                };
+                v.unwrap_or(serde_json::Value::Null)
+            }
+        }
+    };
+}
+
+for_each_family!(define_events);
+
+impl Family for GroupOpEvent {
+    type Detail = Operation;
+    fn detail(&self) -> Operation {
+        Operation::new(Some(&self.operation), self.sub_type())
+    }
+    fn is_catalogued(&self) -> bool {
+        !matches!(self.operation(), GroupOperation::Other { .. })
+    }
+}
+
+impl Family for MucEvent {
+    type Detail = Operation;
+    fn detail(&self) -> Operation {
+        Operation::new(Some(self.operation()), None)
+    }
+    fn is_catalogued(&self) -> bool {
+        self.is_known_operation()
+    }
+}
+
+impl Family for MessageEvent {
+    type Detail = Operation;
+    fn detail(&self) -> Operation {
+        Operation::named(&self.chat_type)
+    }
+    fn is_catalogued(&self) -> bool {
+        matches!(self.chat_type.as_str(), "chat" | "groupchat")
+    }
+}
+
+impl Family for ReceiptEvent {
+    type Detail = Named;
+    fn detail(&self) -> Named {
+        Named(self.chat_type.clone())
+    }
+}
+
+impl Family for RosterEvent {
+    type Detail = Operation;
+    fn detail(&self) -> Operation {
+        Operation::new(Some(self.operation()), None)
+    }
+    fn is_catalogued(&self) -> bool {
+        roster::ROSTER_OPERATIONS.contains(&self.operation())
+    }
+}
+
+impl Family for UserStatusEvent {
+    type Detail = Operation;
+    fn detail(&self) -> Operation {
+        Operation::new(Some(&self.reason), None)
+    }
+    fn is_catalogued(&self) -> bool {
+        USER_STATUS_REASONS.contains(&self.reason.as_str())
+    }
 }
 
 /// A callback kept as raw JSON.
@@ -104,7 +190,7 @@ pub struct UnknownEvent {
 const USER_STATUS_REASONS: &[&str] = &["login", "logout", "replaced"];
 
 fn typed<T: serde::de::DeserializeOwned>(
-    kind: &str,
+    kind: &AgoraKind,
     body: &str,
     wrap: fn(T) -> AgoraEvent,
 ) -> AgoraEvent {
@@ -114,18 +200,19 @@ fn typed<T: serde::de::DeserializeOwned>(
     }
 }
 
-fn unknown(kind: &str, body: &str, error: Option<String>) -> AgoraEvent {
+fn unknown(kind: &AgoraKind, body: &str, error: Option<String>) -> AgoraEvent {
+    let kind = kind.to_string();
     let raw = serde_json::from_str::<Box<RawValue>>(body)
         .or_else(|_| RawValue::from_string("null".to_owned()));
     match raw {
         Ok(raw) => AgoraEvent::Unknown(UnknownEvent {
-            kind: kind.to_owned(),
+            kind: kind.clone(),
             raw,
             error,
         }),
         // Unreachable in practice: "null" is valid JSON.
         Err(_) => AgoraEvent::Unknown(UnknownEvent {
-            kind: kind.to_owned(),
+            kind,
             raw: Box::<RawValue>::default(),
             error,
         }),
@@ -133,88 +220,10 @@ fn unknown(kind: &str, body: &str, error: Option<String>) -> AgoraEvent {
 }
 
 impl AgoraEvent {
-    /// Decodes a post-send `body` whose kind id is `kind`. Never fails: anything that
-    /// cannot be typed is [`AgoraEvent::Unknown`].
+    /// Decodes a post-send `body` whose kind id is `kind` (as written in event records);
+    /// see [`AgoraEvent::decode_as`].
     pub fn decode(kind: &str, body: &str) -> Self {
-        let family = kind.split('/').next().unwrap_or("");
-        match family {
-            "group_op_event" => typed(kind, body, AgoraEvent::GroupOp),
-            "muc" => typed(kind, body, AgoraEvent::Muc),
-            "message" => typed(kind, body, AgoraEvent::Message),
-            "recall" => typed(kind, body, AgoraEvent::Recall),
-            "edit" => typed(kind, body, AgoraEvent::Edit),
-            "read_ack" | "channel_ack" | "delivery_ack" => typed(kind, body, AgoraEvent::Receipt),
-            "roster" => typed(kind, body, AgoraEvent::Roster),
-            "notify" if kind == "notify/reaction" => typed(kind, body, AgoraEvent::Reaction),
-            "notify" if kind == "notify/thread" => typed(kind, body, AgoraEvent::Thread),
-            "user_status" => typed(kind, body, AgoraEvent::UserStatus),
-            "offline_push" => typed(kind, body, AgoraEvent::OfflinePush),
-            "keyword_alert" => typed(kind, body, AgoraEvent::KeywordAlert),
-            "moderation" => typed(kind, body, AgoraEvent::Moderation),
-            _ => unknown(kind, body, None),
-        }
-    }
-
-    /// The kind id (agora.md §5.2), recomputed from the typed fields.
-    pub fn kind(&self) -> String {
-        fn join(parts: &[Option<&str>]) -> String {
-            parts
-                .iter()
-                .map_while(|p| p.filter(|s| !s.is_empty()))
-                .collect::<Vec<_>>()
-                .join("/")
-        }
-        match self {
-            Self::GroupOp(e) => join(&[Some("group_op_event"), Some(&e.operation), e.sub_type()]),
-            Self::Muc(e) => join(&[Some("muc"), Some(e.operation())]),
-            Self::Message(e) => format!("message/{}", e.chat_type),
-            Self::Recall(_) => "recall".to_owned(),
-            Self::Edit(_) => "edit".to_owned(),
-            Self::Receipt(e) => e.chat_type.clone(),
-            Self::Roster(e) => join(&[Some("roster"), Some(e.operation())]),
-            Self::Reaction(_) => "notify/reaction".to_owned(),
-            Self::Thread(_) => "notify/thread".to_owned(),
-            Self::UserStatus(e) => join(&[Some("user_status"), Some(&e.reason)]),
-            Self::OfflinePush(_) => "offline_push".to_owned(),
-            Self::KeywordAlert(_) => "keyword_alert".to_owned(),
-            Self::Moderation(_) => "moderation".to_owned(),
-            Self::Unknown(u) => u.kind.clone(),
-        }
-    }
-
-    /// `true` when decoded into a typed model of a catalogued kind (a new operation in
-    /// a known family is not *known*).
-    pub fn is_known(&self) -> bool {
-        match self {
-            Self::GroupOp(e) => !matches!(e.operation(), GroupOperation::Other { .. }),
-            Self::Muc(e) => e.is_known_operation(),
-            Self::Roster(e) => roster::ROSTER_OPERATIONS.contains(&e.operation()),
-            Self::UserStatus(e) => USER_STATUS_REASONS.contains(&e.reason.as_str()),
-            Self::Message(e) => matches!(e.chat_type.as_str(), "chat" | "groupchat"),
-            Self::Unknown(_) => false,
-            _ => true,
-        }
-    }
-
-    /// The event in its wire shape, or the raw JSON for unknown events.
-    pub fn to_wire_json(&self) -> serde_json::Value {
-        let v = match self {
-            Self::GroupOp(e) => serde_json::to_value(e),
-            Self::Muc(e) => serde_json::to_value(e),
-            Self::Message(e) => serde_json::to_value(e),
-            Self::Recall(e) => serde_json::to_value(e),
-            Self::Edit(e) => serde_json::to_value(e),
-            Self::Receipt(e) => serde_json::to_value(e),
-            Self::Roster(e) => serde_json::to_value(e),
-            Self::Reaction(e) => serde_json::to_value(e),
-            Self::Thread(e) => serde_json::to_value(e),
-            Self::UserStatus(e) => serde_json::to_value(e),
-            Self::OfflinePush(e) => serde_json::to_value(e),
-            Self::KeywordAlert(e) => serde_json::to_value(e),
-            Self::Moderation(e) => serde_json::to_value(e),
-            Self::Unknown(u) => serde_json::from_str(u.raw.get()),
-        };
-        v.unwrap_or(serde_json::Value::Null)
+        Self::decode_as(&AgoraKind::from_id(kind), body)
     }
 
     /// The event record (`{"provider":"agora","kind","known","event"}`) of this event,
@@ -236,11 +245,11 @@ impl AgoraEvent {
     /// ```
     pub fn record_from(&self, raw: &str) -> EventRecord {
         match self {
-            Self::Unknown(u) => EventRecord::raw("agora", self.kind(), u.raw.get()),
+            Self::Unknown(u) => EventRecord::raw("agora", u.kind.clone(), u.raw.get()),
             _ if self.is_known() => {
-                EventRecord::new("agora", self.kind(), true, self.to_wire_json())
+                EventRecord::new("agora", self.kind().to_string(), true, self.to_wire_json())
             }
-            _ => EventRecord::raw("agora", self.kind(), raw),
+            _ => EventRecord::raw("agora", self.kind().to_string(), raw),
         }
     }
 
@@ -252,7 +261,12 @@ impl AgoraEvent {
     pub fn record(&self) -> EventRecord {
         match self {
             Self::Unknown(u) => self.record_from(u.raw.get()),
-            _ => EventRecord::new("agora", self.kind(), self.is_known(), self.to_wire_json()),
+            _ => EventRecord::new(
+                "agora",
+                self.kind().to_string(),
+                self.is_known(),
+                self.to_wire_json(),
+            ),
         }
     }
 }
