@@ -1,5 +1,5 @@
 //! Agora decoding: the first byte chooses post-send (even) or pre-send (odd), the
-//! rest is the body. Post-send: envelope → kind id → typed decode, which never fails;
+//! rest is the body. Post-send: envelope → typed kind → typed decode, which never fails;
 //! pre-send: typed decode. Whatever decodes can be written back as an event record.
 #![no_main]
 
@@ -17,10 +17,10 @@ fuzz_target!(|data: &[u8]| {
         let Ok(env) = Envelope::parse(body) else {
             return;
         };
-        let kind = env.kind();
+        let kind = env.classify();
         let _ = env.dedup_parts(&kind);
         let _ = env.timestamp_millis();
-        let event = AgoraEvent::decode(&kind, body);
+        let event = AgoraEvent::decode_as(&kind, body);
         let _ = event.kind();
         let _ = event.is_known();
         let line = event.record().to_line();
