@@ -5,189 +5,22 @@
 //! callback it drops unanswered reaches it again.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use async_trait::async_trait;
-use imhook_core::agora::{
-    AgoraCallback, AgoraConfig, AgoraEndpoint, AgoraEvent, AgoraVerifier, CallbackEvent,
-    PreSendDecision,
-};
-use imhook_core::tencent::{Reply, TencentConfig, TencentEndpoint, TencentEvent};
-use imhook_core::{BoxError, MemoryStore, Secret};
+use imhook_core::agora::{AgoraCallback, AgoraConfig, AgoraEndpoint, AgoraVerifier};
+use imhook_core::tencent::{Reply, TencentConfig, TencentEndpoint};
+use imhook_core::{MemoryStore, Secret};
 use imhook_warp::response;
-use serde_json::json;
-use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 use warp::filters::BoxedFilter;
 use warp::http::{StatusCode, header};
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply as _};
 
-const APP: u64 = 1_400_000_001;
-const TOKEN: &str = "xxxxyyyy";
-const SECRET: &str = "imhook-fixture-secret";
-const LIMIT: usize = 4096;
-/// The timestamp the Agora requests are signed with (Agora's freshness check is off
-/// by default).
-const TS: i64 = 1_729_499_506_255;
+#[path = "../../../tests/support/extractor_app.rs"]
+mod app;
 
-// ---------------------------------------------------------------------------
-// Requests
-// ---------------------------------------------------------------------------
-
-/// A signed Tencent query for `command`, as IM sends it.
-fn tencent_query(app: u64, token: &str, command: &str) -> String {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        .to_string();
-    let sign = imhook_core::tencent::auth::sign(&Secret::new(token).unwrap(), &now);
-    format!(
-        "SdkAppid={app}&CallbackCommand={command}&contenttype=json&ClientIP=127.0.0.1\
-         &OptPlatform=RESTAPI&RequestTime={now}&Sign={sign}"
-    )
-}
-
-const GROUP_FULL: &str = "Group.CallbackAfterGroupFull";
-const CREATE_GROUP: &str = "Group.CallbackBeforeCreateGroup";
-
-fn group_full(group: &str) -> String {
-    json!({"CallbackCommand": GROUP_FULL, "GroupId": group, "EventTime": "1670574414123"})
-        .to_string()
-}
-
-fn create_group(name: &str) -> String {
-    json!({
-        "CallbackCommand": CREATE_GROUP, "Operator_Account": "leckie",
-        "Owner_Account": "leckie", "Type": "Public", "Name": name,
-    })
-    .to_string()
-}
-
-fn security(call_id: &str, secret: &str) -> String {
-    imhook_core::agora::auth::security(call_id, &Secret::new(secret).unwrap(), &TS.to_string())
-}
-
-/// A signed Agora message from `from`.
-fn agora_message(call_id: &str, from: &str, secret: &str) -> String {
-    json!({
-        "callId": call_id, "eventType": "chat", "timestamp": TS, "chat_type": "chat",
-        "from": from, "to": "bob", "msg_id": "1183617288389955592",
-        "payload": {"ext": {}, "bodies": [{"msg": "hi", "type": "txt"}]},
-        "security": security(call_id, secret),
-    })
-    .to_string()
-}
-
-/// A signed Agora pre-send request carrying `text`.
-fn agora_pre_send(call_id: &str, text: &str) -> String {
-    json!({
-        "callId": call_id, "timestamp": TS, "chat_type": "chat", "from": "alice",
-        "to": "bob", "msg_id": "8924312242322", "payload": {"msg": text, "type": "txt"},
-        "security": security(call_id, SECRET),
-    })
-    .to_string()
-}
-
-// ---------------------------------------------------------------------------
-// The application
-// ---------------------------------------------------------------------------
-
-/// Records every call it gets, through the extractors and the mounted routes alike.
-/// A callback whose group or callId contains `early` is dropped unanswered the first
-/// time.
-#[derive(Default)]
-struct Seen {
-    calls: Mutex<Vec<String>>,
-    early: Mutex<HashSet<String>>,
-}
-
-enum AgoraAnswer {
-    Ack,
-    Decide(PreSendDecision),
-    Early,
-}
-
-impl Seen {
-    fn calls(&self) -> Vec<String> {
-        self.calls.lock().unwrap().clone()
-    }
-
-    fn first_time_early(&self, id: &str) -> bool {
-        id.contains("early") && self.early.lock().unwrap().insert(id.to_owned())
-    }
-
-    /// The reply to send, or `None` to return without answering.
-    fn tencent(&self, cb: &imhook_core::tencent::TencentCallback) -> Option<Reply> {
-        let (value, reply) = match &cb.event {
-            TencentEvent::AfterGroupFull(e) => (e.group_id.clone(), Reply::ok()),
-            TencentEvent::BeforeCreateGroup(e) => (
-                e.name.clone().unwrap_or_default(),
-                Reply::with_code(10_001, "name not allowed"),
-            ),
-            other => (String::new(), other.default_reply()),
-        };
-        self.calls
-            .lock()
-            .unwrap()
-            .push(format!("{} {value}", cb.ctx.command));
-        (!self.first_time_early(&value)).then_some(reply)
-    }
-
-    fn agora(&self, cb: &imhook_core::agora::AgoraCallback) -> AgoraAnswer {
-        let (value, answer) = match &cb.event {
-            CallbackEvent::PostSend(AgoraEvent::Message(m)) => {
-                (m.from.clone().unwrap_or_default(), AgoraAnswer::Ack)
-            }
-            CallbackEvent::PreSend(p) => (
-                p.text().unwrap_or_default().to_owned(),
-                AgoraAnswer::Decide(PreSendDecision::block("HX:10001")),
-            ),
-            _ => (String::new(), AgoraAnswer::Ack),
-        };
-        let id = cb.ctx.call_id.clone().unwrap_or_default();
-        self.calls
-            .lock()
-            .unwrap()
-            .push(format!("{} {id} {value}", cb.ctx.kind));
-        if self.first_time_early(&id) {
-            AgoraAnswer::Early
-        } else {
-            answer
-        }
-    }
-}
-
-#[async_trait]
-impl imhook_core::tencent::CallbackHandler for Seen {
-    async fn handle(
-        &self,
-        ctx: &imhook_core::tencent::Context,
-        event: TencentEvent,
-    ) -> Result<Reply, BoxError> {
-        self.calls
-            .lock()
-            .unwrap()
-            .push(format!("route {}", ctx.command));
-        Ok(event.default_reply())
-    }
-}
-
-#[async_trait]
-impl imhook_core::agora::CallbackHandler for Seen {
-    async fn handle(
-        &self,
-        ctx: &imhook_core::agora::Context,
-        _event: AgoraEvent,
-    ) -> Result<(), BoxError> {
-        self.calls
-            .lock()
-            .unwrap()
-            .push(format!("route {}", ctx.kind));
-        Ok(())
-    }
-}
+use app::*;
 
 fn not_now() -> Response {
     warp::reply::with_status("not now", StatusCode::SERVICE_UNAVAILABLE).into_response()
