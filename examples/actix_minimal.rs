@@ -4,9 +4,9 @@
 //! cargo run -p imhook --features actix --example actix_minimal
 //! ```
 
-use imhook::agora::{self, AgoraConfig, AgoraEndpoint};
+use imhook::agora::{self, AgoraConfig};
 use imhook::async_trait;
-use imhook::tencent::{self, Context, TencentConfig, TencentEndpoint, events::AfterCreateGroup};
+use imhook::tencent::{self, Context, TencentConfig, events::AfterCreateGroup};
 use imhook::{BoxError, Secret};
 use std::sync::Arc;
 
@@ -34,26 +34,24 @@ fn env(name: &str, default: &str) -> String {
 async fn main() -> Result<(), BoxError> {
     let app = Arc::new(App);
     let sdk_app_id: u64 = env("IMHOOK_TENCENT_SDKAPPID", "1400000001").parse()?;
-    let tencent = Arc::new(TencentEndpoint::new(
+    let tencent = imhook::actix::tencent(
+        "/tencent",
         TencentConfig::new(sdk_app_id).token(Secret::new(env("IMHOOK_TENCENT_TOKEN", "xxxxyyyy"))?),
         app.clone(),
-    ));
+    );
     let agora_config = AgoraConfig::new().secret(Secret::new(env(
         "IMHOOK_AGORA_SECRET",
         "imhook-fixture-secret",
     ))?);
-    let agora = Arc::new(AgoraEndpoint::post_send(agora_config.clone(), app.clone())?);
-    let pre_send = Arc::new(AgoraEndpoint::pre_send(agora_config, app)?);
+    let agora = imhook::actix::agora_post_send("/agora", agora_config.clone(), app.clone())?;
+    let pre_send = imhook::actix::agora_pre_send("/agora/pre-send", agora_config, app)?;
     let listen = env("IMHOOK_LISTEN", "127.0.0.1:8080");
     println!("listening on {listen}");
     actix_web::HttpServer::new(move || {
         actix_web::App::new()
-            .configure(imhook::actix::configure("/tencent", tencent.clone()))
-            .configure(imhook::actix::configure("/agora", agora.clone()))
-            .configure(imhook::actix::configure(
-                "/agora/pre-send",
-                pre_send.clone(),
-            ))
+            .service(tencent.clone())
+            .service(agora.clone())
+            .service(pre_send.clone())
     })
     .bind(listen)?
     .run()

@@ -17,11 +17,11 @@ use imhook::agora::{
     events::{GroupOpEvent, GroupOperation, PreSendEvent},
 };
 use imhook::async_trait;
-use imhook::tencent::decision::{C2cSendMsgDecision, GroupSendMsgDecision};
 use imhook::tencent::events::{
     AfterCreateGroup, AfterGroupInfoChanged, BeforeSendC2cMsg, BeforeSendGroupMsg, MsgElement,
 };
 use imhook::tencent::{self, Context, TencentConfig};
+use imhook::tencent::{C2cSendMsgDecision, GroupSendMsgDecision};
 use imhook::{BoxError, Secret};
 use std::sync::{Arc, Mutex};
 

@@ -7,9 +7,9 @@
 //! signed, 5 Agora development mode (`insecure`); bit 7 sends GET instead of POST.
 #![no_main]
 
-use imhook_core::agora::{self, AgoraConfig, AgoraEndpoint, UnsignedPolicy};
+use imhook_core::agora::{self, AgoraConfig, PostSendEndpoint, PreSendEndpoint, UnsignedPolicy};
 use imhook_core::tencent::{self, TencentConfig, TencentEndpoint};
-use imhook_core::{Endpoint, Inbound, NoHeaders, Secret};
+use imhook_core::{Endpoint, Inbound, Secret};
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, OnceLock};
 
@@ -46,17 +46,17 @@ fn setup() -> &'static Setup {
                     .body_limit(small),
                 app.clone(),
             )),
-            Box::new(AgoraEndpoint::post_send(agora(), app.clone()).expect("config")),
+            Box::new(PostSendEndpoint::new(agora(), app.clone()).expect("config")),
             Box::new(
-                AgoraEndpoint::post_send(
+                PostSendEndpoint::new(
                     agora().unsigned(UnsignedPolicy::AllowUnsigned),
                     app.clone(),
                 )
                 .expect("config"),
             ),
-            Box::new(AgoraEndpoint::pre_send(agora(), app.clone()).expect("config")),
+            Box::new(PreSendEndpoint::new(agora(), app.clone()).expect("config")),
             Box::new(
-                AgoraEndpoint::post_send(AgoraConfig::new().insecure().body_limit(small), app)
+                PostSendEndpoint::new(AgoraConfig::new().insecure().body_limit(small), app)
                     .expect("config"),
             ),
         ];
@@ -77,13 +77,8 @@ fuzz_target!(|data: &[u8]| {
         None => (&[][..], rest),
     };
     let query = String::from_utf8_lossy(query);
-    let req = Inbound {
-        method: if selector & 0x80 == 0 { "POST" } else { "GET" },
-        query: &query,
-        headers: &NoHeaders,
-        body: body.to_vec().into(),
-        peer: None,
-    };
+    let method = if selector & 0x80 == 0 { "POST" } else { "GET" };
+    let req = Inbound::new(method, &query, body.to_vec());
     let out = setup.rt.block_on(endpoint.handle(req));
     assert!(
         TABLE.contains(&out.status),

@@ -7,7 +7,7 @@
 
 use super::*;
 use async_trait::async_trait;
-use imhook::agora::{AgoraCallback, AgoraConfig, AgoraEndpoint, AgoraVerifier, UnsignedPolicy};
+use imhook::agora::{AgoraConfig, PostSendCallback, PostSendEndpoint, UnsignedPolicy};
 use imhook::tencent::{TencentCallback, TencentConfig, TencentEndpoint};
 use imhook::{BoxError, Endpoint, Inbound, MemoryStore, Outbound, Verify};
 use std::collections::HashSet;
@@ -186,7 +186,7 @@ impl Counter {
 
     /// An extractor application; with `"from":"early"` it returns early without
     /// answering the first time it sees a callId (the callback is dropped).
-    async fn agora(&self, cb: AgoraCallback) -> Outbound {
+    async fn agora(&self, cb: PostSendCallback) -> Outbound {
         self.calls.fetch_add(1, Ordering::SeqCst);
         let id = cb.ctx.call_id.clone().unwrap_or_default();
         if marker(cb.ctx.raw_json(), "from") == "early"
@@ -251,8 +251,8 @@ struct Parts {
     counter: Arc<Counter>,
     tencent: Arc<TencentEndpoint>,
     tencent_verify: Arc<TencentConfig>,
-    agora: Arc<AgoraEndpoint>,
-    agora_verify: Arc<AgoraVerifier>,
+    agora: Arc<PostSendEndpoint>,
+    agora_verify: Arc<AgoraConfig>,
 }
 
 fn parts() -> Parts {
@@ -268,8 +268,8 @@ fn parts() -> Parts {
     Parts {
         tencent: Arc::new(TencentEndpoint::new(tencent.clone(), counter.clone())),
         tencent_verify: Arc::new(tencent),
-        agora: Arc::new(AgoraEndpoint::post_send(agora.clone(), counter.clone()).unwrap()),
-        agora_verify: Arc::new(AgoraVerifier::post_send(agora)),
+        agora: Arc::new(PostSendEndpoint::new(agora.clone(), counter.clone()).unwrap()),
+        agora_verify: Arc::new(agora),
         counter,
     }
 }
@@ -308,7 +308,7 @@ impl Mounted {
                         Ok(cb) => p.counter.tencent(cb).await,
                         Err(out) => out,
                     },
-                    _ => match p.agora_verify.verify(req).await {
+                    _ => match p.agora_verify.verify_post_send(req).await {
                         Ok(cb) => p.counter.agora(cb).await,
                         Err(out) => out,
                     },
@@ -328,7 +328,7 @@ impl axum::extract::FromRef<AxumState> for Arc<TencentConfig> {
     }
 }
 
-impl axum::extract::FromRef<AxumState> for Arc<AgoraVerifier> {
+impl axum::extract::FromRef<AxumState> for Arc<AgoraConfig> {
     fn from_ref(s: &AxumState) -> Self {
         s.0.agora_verify.clone()
     }
@@ -338,21 +338,21 @@ async fn mount_axum(p: Parts) -> SocketAddr {
     use axum::extract::State;
     use axum::routing::post;
     let app = axum::Router::new()
-        .route("/tencent", imhook::axum::route(p.tencent.clone()))
-        .route("/agora", imhook::axum::route(p.agora.clone()))
+        .route("/tencent", imhook::axum::endpoint(p.tencent.clone()))
+        .route("/agora", imhook::axum::endpoint(p.agora.clone()))
         .route(
             "/tencent-verify",
             post(
                 |State(s): State<AxumState>, cb: imhook::axum::TencentCallback| async move {
-                    imhook::axum::Reply(s.0.counter.tencent(cb.0).await)
+                    imhook::axum::CallbackResponse(s.0.counter.tencent(cb.0).await)
                 },
             ),
         )
         .route(
             "/agora-verify",
             post(
-                |State(s): State<AxumState>, cb: imhook::axum::AgoraCallbackExtractor| async move {
-                    imhook::axum::Reply(s.0.counter.agora(cb.0).await)
+                |State(s): State<AxumState>, cb: imhook::axum::AgoraPostSend| async move {
+                    imhook::axum::CallbackResponse(s.0.counter.agora(cb.0).await)
                 },
             ),
         )
@@ -374,21 +374,21 @@ fn mount_actix(p: Parts) -> SocketAddr {
                     .app_data(web::Data::from(p.tencent_verify.clone()))
                     .app_data(web::Data::from(p.agora_verify.clone()))
                     .app_data(web::Data::from(p.counter.clone()))
-                    .configure(imhook::actix::configure("/tencent", p.tencent.clone()))
-                    .configure(imhook::actix::configure("/agora", p.agora.clone()))
+                    .service(imhook::actix::endpoint("/tencent", p.tencent.clone()))
+                    .service(imhook::actix::endpoint("/agora", p.agora.clone()))
                     .route(
                         "/tencent-verify",
                         web::post().to(
                             |cb: imhook::actix::TencentCallback, c: web::Data<Counter>| async move {
-                                imhook::actix::response(c.tencent(cb.0).await)
+                                imhook::actix::CallbackResponse(c.tencent(cb.0).await)
                             },
                         ),
                     )
                     .route(
                         "/agora-verify",
                         web::post().to(
-                            |cb: imhook::actix::AgoraCallbackExtractor, c: web::Data<Counter>| async move {
-                                imhook::actix::response(c.agora(cb.0).await)
+                            |cb: imhook::actix::AgoraPostSend, c: web::Data<Counter>| async move {
+                                imhook::actix::CallbackResponse(c.agora(cb.0).await)
                             },
                         ),
                     )
@@ -413,17 +413,21 @@ async fn mount_warp(p: Parts) -> SocketAddr {
         .or(warp::path!("agora").and(imhook::warp::endpoint(p.agora.clone())))
         .unify()
         .or(warp::path!("tencent-verify")
-            .and(imhook::warp::verified(p.tencent_verify.clone()))
-            .then(move |cb| {
+            .and(imhook::warp::verified::<imhook::warp::TencentCallback>(
+                p.tencent_verify.clone(),
+            ))
+            .then(move |cb: imhook::warp::TencentCallback| {
                 let c = c1.clone();
-                async move { imhook::warp::response(c.tencent(cb).await) }
+                async move { imhook::warp::CallbackResponse(c.tencent(cb.0).await) }
             }))
         .unify()
         .or(warp::path!("agora-verify")
-            .and(imhook::warp::verified(p.agora_verify.clone()))
-            .then(move |cb| {
+            .and(imhook::warp::verified::<imhook::warp::AgoraPostSend>(
+                p.agora_verify.clone(),
+            ))
+            .then(move |cb: imhook::warp::AgoraPostSend| {
                 let c = c2.clone();
-                async move { imhook::warp::response(c.agora(cb).await) }
+                async move { imhook::warp::CallbackResponse(c.agora(cb.0).await) }
             }))
         .unify()
         .recover(imhook::warp::recover)
@@ -576,9 +580,8 @@ async fn actix_workers_with_their_own_config_share_one_store() {
         actix_web::rt::System::new().block_on(async move {
             actix_web::HttpServer::new(move || {
                 let config = AgoraConfig::new().secret(Secret::new(SECRET).unwrap());
-                let endpoint = AgoraEndpoint::post_send(config, r.clone()).unwrap();
-                actix_web::App::new()
-                    .configure(imhook::actix::configure("/agora", Arc::new(endpoint)))
+                let endpoint = PostSendEndpoint::new(config, r.clone()).unwrap();
+                actix_web::App::new().service(imhook::actix::endpoint("/agora", Arc::new(endpoint)))
             })
             .workers(2)
             .disable_signals()

@@ -79,7 +79,7 @@ fn now() -> u64 {
 }
 
 fn sign(token: &str, time: &str) -> String {
-    imhook::tencent::auth::sign(&Secret::new(token).unwrap(), time)
+    imhook::tencent::sign(&Secret::new(token).unwrap(), time)
 }
 
 const AFTER: &str = "Group.CallbackAfterGroupFull";
@@ -158,7 +158,7 @@ fn agora_body(call_id: &str, ts: Value, security: &str, extra: Value) -> String 
 }
 
 fn sec(call_id: &str, ts: &str, secret: &str) -> String {
-    imhook::agora::auth::security(call_id, &Secret::new(secret).unwrap(), ts)
+    imhook::agora::security(call_id, &Secret::new(secret).unwrap(), ts)
 }
 
 fn cases(tag: &str) -> Vec<Case> {
@@ -488,7 +488,9 @@ fn cases(tag: &str) -> Vec<Case> {
             r#"{"FriendItem":"nobody"}"#,
             200,
             ok(),
-            1,
+            // A verdict on a body the handler cannot see would be thrown away: the
+            // failure policy answers without calling it.
+            0,
         ),
     ];
     // Agora

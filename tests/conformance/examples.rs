@@ -18,7 +18,7 @@ fn now() -> u64 {
 
 fn tq(command: &str) -> String {
     let t = now();
-    let sign = imhook::tencent::auth::sign(&Secret::new("xxxxyyyy").unwrap(), &t.to_string());
+    let sign = imhook::tencent::sign(&Secret::new("xxxxyyyy").unwrap(), &t.to_string());
     format!("SdkAppid=1400000001&CallbackCommand={command}&Sign={sign}&RequestTime={t}")
 }
 

@@ -4,14 +4,14 @@
 
 use async_trait::async_trait;
 use imhook::agora::{self, AgoraEvent, PreSendDecision, events::PreSendEvent};
-use imhook::tencent::decision::{
-    AddSubscriberDecision, CreateOfficialAccountDecision, OfficialAccountRejectCode,
-    OfficialAccountSendMsgDecision,
-};
 use imhook::tencent::events::{
     BeforeAddSubscriber, BeforeCreateOfficialAccount, BeforeSendOfficialAccountMsg, MsgElement,
 };
 use imhook::tencent::{self, Reply, TencentEvent};
+use imhook::tencent::{
+    AddSubscriberDecision, CreateOfficialAccountDecision, OfficialAccountRejectCode,
+    OfficialAccountSendMsgDecision,
+};
 use imhook::{BoxError, EventRecord};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -78,7 +78,7 @@ impl tencent::CallbackHandler for Recorder {
         if marker == "refuse" {
             return Ok(Reply::with_code(10150, "refused by the app"));
         }
-        tencent::handler::dispatch(self, ctx, event).await
+        tencent::dispatch(self, ctx, event).await
     }
 
     // The official-account Before commands answer with the typed decision named in

@@ -43,7 +43,7 @@ fn ok_ack() -> Value {
 }
 
 fn tencent_query(command: &str, time: u64, token: &str) -> String {
-    let sign = imhook::tencent::auth::sign(&Secret::new(token).unwrap(), &time.to_string());
+    let sign = imhook::tencent::sign(&Secret::new(token).unwrap(), &time.to_string());
     format!(
         "SdkAppid={APP}&CallbackCommand={command}&contenttype=json&ClientIP=203.0.113.7&OptPlatform=RESTAPI&Sign={sign}&RequestTime={time}"
     )
@@ -51,7 +51,7 @@ fn tencent_query(command: &str, time: u64, token: &str) -> String {
 
 /// `pairs` (`name=value`, URL-safe) plus a fresh signature.
 fn tencent_signed_query(pairs: &serde_json::Map<String, Value>, time: u64) -> String {
-    let sign = imhook::tencent::auth::sign(&Secret::new(TOKEN).unwrap(), &time.to_string());
+    let sign = imhook::tencent::sign(&Secret::new(TOKEN).unwrap(), &time.to_string());
     let mut q: Vec<String> = pairs
         .iter()
         .map(|(k, v)| format!("{k}={}", v.as_str().unwrap()))
@@ -116,7 +116,7 @@ fn signed(mut body: Value, call_id: &str) -> String {
     let ts = 1_729_499_506_255i64;
     body["callId"] = json!(call_id);
     body["timestamp"] = json!(ts);
-    body["security"] = json!(imhook::agora::auth::security(
+    body["security"] = json!(imhook::agora::security(
         call_id,
         &Secret::new(SECRET).unwrap(),
         &ts.to_string()
@@ -170,7 +170,7 @@ pub fn all() -> Vec<Row> {
         tencent("After known is the OK ack", "POST", q(AFTER), after_body("g"), 200, Expect::Json(ok_ack()), Some(1)),
         tencent("unknown command is the OK ack", "POST", q("Example.CallbackFutureCommand"), json!({"CallbackCommand":"Example.CallbackFutureCommand","X":1}).to_string(), 200, Expect::Json(ok_ack()), Some(1)),
         tencent("Before decision from the handler", "POST", q(BEFORE), before_body("refuse"), 200, Expect::Json(json!({"ActionStatus":"OK","ErrorCode":10150,"ErrorInfo":"refused by the app"})), Some(1)),
-        tencent("Before typed decode failure: policy allows", "POST", q(BEFORE), json!({"CallbackCommand":BEFORE,"GroupId":"refuse","Type":"Public","Requestor_Account":7}).to_string(), 200, Expect::Json(ok_ack()), Some(1)),
+        tencent("Before typed decode failure: policy allows", "POST", q(BEFORE), json!({"CallbackCommand":BEFORE,"GroupId":"refuse","Type":"Public","Requestor_Account":7}).to_string(), 200, Expect::Json(ok_ack()), Some(0)),
         tencent("After handler panic is the OK ack", "POST", q(AFTER), after_body("panic"), 200, Expect::Json(ok_ack()), Some(1)),
         tencent("After handler error is the OK ack", "POST", q(AFTER), after_body("error"), 200, Expect::Json(ok_ack()), Some(1)),
         tencent("Before handler deadline: allow", "POST", q(BEFORE), before_body("sleep"), 200, Expect::Json(ok_ack()), Some(1)),

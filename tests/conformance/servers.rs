@@ -4,7 +4,7 @@
 use crate::client::{self, BodyMode, Request, Response};
 use crate::handlers::Recorder;
 use bytes::Bytes;
-use imhook::agora::{AgoraConfig, AgoraEndpoint};
+use imhook::agora::{AgoraConfig, PostSendEndpoint, PreSendEndpoint};
 use imhook::tencent::{TencentConfig, TencentEndpoint};
 use imhook::{Endpoint, MemoryStore, Secret, StreamingRequest, serve_stream};
 use std::net::SocketAddr;
@@ -25,17 +25,6 @@ pub struct Endpoints {
     pub pre_send: Arc<dyn Endpoint>,
 }
 
-struct Headers<'a>(Vec<(&'a str, &'a str)>);
-
-impl imhook::HeaderLookup for Headers<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| *v)
-    }
-}
-
 pub struct Target {
     pub name: &'static str,
     recorder: Arc<Recorder>,
@@ -51,7 +40,8 @@ fn endpoints(recorder: &Arc<Recorder>) -> Endpoints {
     let tencent = TencentConfig::new(APP)
         .token(Secret::new(TOKEN).unwrap())
         .deadline(Duration::from_millis(300))
-        .body_limit(LIMIT);
+        .body_limit(LIMIT)
+        .read_timeout(Some(READ_TIMEOUT));
     // Each target has its own store: the targets of one test binary send the same
     // callIds, and the default store is one per process.
     let agora = AgoraConfig::new()
@@ -59,11 +49,12 @@ fn endpoints(recorder: &Arc<Recorder>) -> Endpoints {
         .secret(Secret::new(SECRET).unwrap())
         .post_send_deadline(Duration::from_millis(300))
         .pre_send_deadline(Duration::from_millis(150))
-        .body_limit(LIMIT);
+        .body_limit(LIMIT)
+        .read_timeout(Some(READ_TIMEOUT));
     Endpoints {
         tencent: Arc::new(TencentEndpoint::new(tencent, recorder.clone())),
-        agora: Arc::new(AgoraEndpoint::post_send(agora.clone(), recorder.clone()).unwrap()),
-        pre_send: Arc::new(AgoraEndpoint::pre_send(agora, recorder.clone()).unwrap()),
+        agora: Arc::new(PostSendEndpoint::new(agora.clone(), recorder.clone()).unwrap()),
+        pre_send: Arc::new(PreSendEndpoint::new(agora, recorder.clone()).unwrap()),
     }
 }
 
@@ -90,40 +81,27 @@ impl Target {
                     "/agora" => &eps.agora,
                     _ => &eps.pre_send,
                 };
-                let (len, chunk) = match req.mode {
-                    BodyMode::Length => (req.body.len().to_string(), req.body.len().max(1)),
-                    BodyMode::Chunked(n) => (String::new(), n.max(1)),
-                    BodyMode::Announce(n) | BodyMode::Stall(n) => {
-                        (n.to_string(), req.body.len().max(1))
-                    }
+                let (declared, chunk) = match req.mode {
+                    BodyMode::Length => (Some(req.body.len() as u64), req.body.len().max(1)),
+                    BodyMode::Chunked(n) => (None, n.max(1)),
+                    BodyMode::Announce(n) | BodyMode::Stall(n) => (Some(n), req.body.len().max(1)),
                 };
                 let stall = matches!(req.mode, BodyMode::Stall(_));
-                let headers: Vec<(&str, &str)> = if len.is_empty() {
-                    vec![]
-                } else {
-                    vec![("content-length", len.as_str())]
-                };
                 let chunks: Vec<Result<Bytes, std::io::Error>> = req
                     .body
                     .chunks(chunk)
                     .map(|c| Ok(Bytes::copy_from_slice(c)))
                     .collect();
+                let body = futures_util::StreamExt::chain(
+                    futures_util::stream::iter(chunks),
+                    futures_util::StreamExt::take(
+                        futures_util::stream::pending(),
+                        usize::from(stall),
+                    ),
+                );
                 let out = serve_stream(
                     ep.as_ref(),
-                    StreamingRequest {
-                        method: req.method,
-                        query: &req.query,
-                        headers: &Headers(headers),
-                        peer: None,
-                        body: futures_util::StreamExt::chain(
-                            futures_util::stream::iter(chunks),
-                            futures_util::StreamExt::take(
-                                futures_util::stream::pending(),
-                                usize::from(stall),
-                            ),
-                        ),
-                        read_timeout: Some(READ_TIMEOUT),
-                    },
+                    StreamingRequest::new(req.method, &req.query, declared, body),
                 )
                 .await;
                 Ok(Response {
@@ -150,18 +128,9 @@ pub async fn axum() -> Target {
     let recorder = Arc::new(Recorder::default());
     let eps = endpoints(&recorder);
     let app = axum::Router::new()
-        .route(
-            "/tencent",
-            imhook::axum::route_with(eps.tencent, Some(READ_TIMEOUT)),
-        )
-        .route(
-            "/agora",
-            imhook::axum::route_with(eps.agora, Some(READ_TIMEOUT)),
-        )
-        .route(
-            "/agora/pre-send",
-            imhook::axum::route_with(eps.pre_send, Some(READ_TIMEOUT)),
-        );
+        .route("/tencent", imhook::axum::endpoint(eps.tencent))
+        .route("/agora", imhook::axum::endpoint(eps.agora))
+        .route("/agora/pre-send", imhook::axum::endpoint(eps.pre_send));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -189,20 +158,9 @@ pub async fn actix() -> Target {
         actix_web::rt::System::new().block_on(async move {
             actix_web::HttpServer::new(move || {
                 actix_web::App::new()
-                    .configure(imhook::actix::configure_with(
-                        "/tencent",
-                        tencent.clone(),
-                        Some(READ_TIMEOUT),
-                    ))
-                    .configure(imhook::actix::configure_with(
-                        "/agora",
-                        agora.clone(),
-                        Some(READ_TIMEOUT),
-                    ))
-                    .configure(imhook::actix::configure(
-                        "/agora/pre-send",
-                        pre_send.clone(),
-                    ))
+                    .service(imhook::actix::endpoint("/tencent", tencent.clone()))
+                    .service(imhook::actix::endpoint("/agora", agora.clone()))
+                    .service(imhook::actix::endpoint("/agora/pre-send", pre_send.clone()))
             })
             .workers(1)
             .disable_signals()
@@ -225,15 +183,10 @@ pub async fn warp() -> Target {
     let recorder = Arc::new(Recorder::default());
     let eps = endpoints(&recorder);
     let routes = warp::path!("tencent")
-        .and(imhook::warp::endpoint_with(eps.tencent, Some(READ_TIMEOUT)))
-        .or(warp::path!("agora").and(imhook::warp::endpoint_with(eps.agora, Some(READ_TIMEOUT))))
+        .and(imhook::warp::endpoint(eps.tencent))
+        .or(warp::path!("agora").and(imhook::warp::endpoint(eps.agora)))
         .unify()
-        .or(
-            warp::path!("agora" / "pre-send").and(imhook::warp::endpoint_with(
-                eps.pre_send,
-                Some(READ_TIMEOUT),
-            )),
-        )
+        .or(warp::path!("agora" / "pre-send").and(imhook::warp::endpoint(eps.pre_send)))
         .unify();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

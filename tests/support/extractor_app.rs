@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use async_trait::async_trait;
-use imhook_core::agora::{AgoraEvent, CallbackEvent, PreSendDecision};
+use imhook_core::agora::{AgoraEvent, PostSendCallback, PreSendCallback, PreSendDecision};
 use imhook_core::tencent::{Reply, TencentEvent};
 use imhook_core::{BoxError, Secret};
 use serde_json::json;
@@ -31,7 +31,7 @@ pub(crate) fn tencent_query(app: u64, token: &str, command: &str) -> String {
         .unwrap()
         .as_secs()
         .to_string();
-    let sign = imhook_core::tencent::auth::sign(&Secret::new(token).unwrap(), &now);
+    let sign = imhook_core::tencent::sign(&Secret::new(token).unwrap(), &now);
     format!(
         "SdkAppid={app}&CallbackCommand={command}&contenttype=json&ClientIP=127.0.0.1\
          &OptPlatform=RESTAPI&RequestTime={now}&Sign={sign}"
@@ -55,7 +55,7 @@ pub(crate) fn create_group(name: &str) -> String {
 }
 
 pub(crate) fn security(call_id: &str, secret: &str) -> String {
-    imhook_core::agora::auth::security(call_id, &Secret::new(secret).unwrap(), &TS.to_string())
+    imhook_core::agora::security(call_id, &Secret::new(secret).unwrap(), &TS.to_string())
 }
 
 /// A signed Agora message from `from`.
@@ -124,22 +124,31 @@ impl Seen {
         (!self.first_time_early(&value)).then_some(reply)
     }
 
-    pub(crate) fn agora(&self, cb: &imhook_core::agora::AgoraCallback) -> AgoraAnswer {
-        let (value, answer) = match &cb.event {
-            CallbackEvent::PostSend(AgoraEvent::Message(m)) => {
-                (m.from.clone().unwrap_or_default(), AgoraAnswer::Ack)
-            }
-            CallbackEvent::PreSend(p) => (
-                p.text().unwrap_or_default().to_owned(),
-                AgoraAnswer::Decide(PreSendDecision::block("HX:10001")),
-            ),
-            _ => (String::new(), AgoraAnswer::Ack),
+    pub(crate) fn agora(&self, cb: &PostSendCallback) -> AgoraAnswer {
+        let value = match &cb.event {
+            AgoraEvent::Message(m) => m.from.clone().unwrap_or_default(),
+            _ => String::new(),
         };
-        let id = cb.ctx.call_id.clone().unwrap_or_default();
+        self.agora_answer(&cb.ctx, &value, AgoraAnswer::Ack)
+    }
+
+    pub(crate) fn pre_send(&self, cb: &PreSendCallback) -> AgoraAnswer {
+        let value = cb.event.text().unwrap_or_default().to_owned();
+        let block = AgoraAnswer::Decide(PreSendDecision::block("HX:10001"));
+        self.agora_answer(&cb.ctx, &value, block)
+    }
+
+    fn agora_answer(
+        &self,
+        ctx: &imhook_core::agora::Context,
+        value: &str,
+        answer: AgoraAnswer,
+    ) -> AgoraAnswer {
+        let id = ctx.call_id.clone().unwrap_or_default();
         self.calls
             .lock()
             .unwrap()
-            .push(format!("{} {id} {value}", cb.ctx.kind));
+            .push(format!("{} {id} {value}", ctx.kind));
         if self.first_time_early(&id) {
             AgoraAnswer::Early
         } else {

@@ -1,13 +1,13 @@
 //! actix-web 4 adapter of **imhook** (`imhook::actix`, feature `actix`): mount callback
-//! endpoints in your app with [`configure`], or take a verified callback with an
-//! extractor. Every status and reply comes from the core; this crate only converts
-//! types. Build endpoints (and their configurations) outside `HttpServer::new`, so
-//! that every worker shares them.
+//! endpoints in your app with [`tencent`], [`agora_post_send`], [`agora_pre_send`] (or
+//! [`endpoint`]), or take a verified callback with an extractor. Every status and reply
+//! comes from the core; this crate only converts types. Build the mounts outside
+//! `HttpServer::new` and clone them into it, so that every worker shares one endpoint.
 //!
 //! ```no_run
 //! use std::sync::Arc;
 //! use actix_web::{App, HttpServer, web};
-//! use imhook::{Secret, tencent::{self, TencentConfig}, agora::{self, AgoraConfig, AgoraEndpoint}, tencent::TencentEndpoint};
+//! use imhook::{Secret, tencent::{self, TencentConfig}, agora::{self, AgoraConfig}};
 //!
 //! struct MyApp;
 //! impl tencent::CallbackHandler for MyApp {}
@@ -15,13 +15,12 @@
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let app = Arc::new(MyApp);
-//! let tencent = Arc::new(TencentEndpoint::new(TencentConfig::new(1_400_000_001), app.clone()));
-//! let agora = Arc::new(AgoraEndpoint::post_send(AgoraConfig::new().secret(Secret::new("s")?), app)?);
+//! let tencent = imhook::actix::tencent("/tencent", TencentConfig::new(1_400_000_001), app.clone());
+//! let agora = imhook::actix::agora_post_send("/agora", AgoraConfig::new().secret(Secret::new("s")?), app)?;
 //! HttpServer::new(move || {
 //!     App::new()
 //!         .route("/health", web::get().to(|| async { "ok" }))
-//!         .service(web::scope("/im").configure(imhook::actix::configure("/tencent", tencent.clone()))
-//!             .configure(imhook::actix::configure("/agora", agora.clone())))
+//!         .service(web::scope("/im").service(tencent.clone()).service(agora.clone()))
 //! })
 //! .bind("127.0.0.1:8080")?
 //! .run()
@@ -30,193 +29,260 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use actix_web::dev::Payload;
+use actix_web::body::BoxBody;
+use actix_web::dev::{AppService, HttpServiceFactory, Payload};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{self, HeaderMap};
-use actix_web::{FromRequest, HttpRequest, HttpResponse, ResponseError, web};
-use imhook_core::agora::{AgoraCallback, AgoraVerifier};
-use imhook_core::tencent::TencentConfig;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, Responder, ResponseError, web};
+use imhook_core::agora::{
+    AgoraConfig, ConfigError, PostSendCallback, PostSendEndpoint, PreSendCallback, PreSendDecision,
+    PreSendEndpoint,
+};
+use imhook_core::tencent::{Reply, TencentConfig, TencentEndpoint};
 use imhook_core::{
-    Endpoint, HeaderLookup, Outbound, StreamingRequest, Verify, serve_stream, verify_stream,
+    Endpoint, Outbound, StreamingRequest, Verify, content_length, serve_stream, verify_stream,
 };
 use std::future::Future;
+use std::ops::Deref;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
 
-/// Header lookup over an actix [`HeaderMap`].
-struct Headers<'a>(&'a HeaderMap);
-
-impl HeaderLookup for Headers<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name)?.to_str().ok()
-    }
-}
-
-/// An [`Outbound`] as an actix response.
-pub fn response(out: Outbound) -> HttpResponse {
-    let status = StatusCode::from_u16(out.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut resp = HttpResponse::build(status);
-    if let Some(ct) = out.content_type {
-        resp.insert_header((header::CONTENT_TYPE, ct));
-    }
-    if let Some(allow) = out.allow {
-        resp.insert_header((header::ALLOW, allow));
-    }
-    if out.closes_connection() {
-        resp.force_close();
-    }
-    resp.body(out.body)
-}
-
-/// Answers one request with `endpoint`.
-pub async fn handle<E: Endpoint + ?Sized>(
-    endpoint: &E,
-    req: &HttpRequest,
-    payload: web::Payload,
-) -> HttpResponse {
-    handle_with(endpoint, req, payload, None).await
-}
-
-/// Answers one request with `endpoint`, giving the body at most `read_timeout` to arrive.
-pub async fn handle_with<E: Endpoint + ?Sized>(
-    endpoint: &E,
-    req: &HttpRequest,
-    payload: web::Payload,
-    read_timeout: Option<Duration>,
-) -> HttpResponse {
-    let out = serve_stream(
-        endpoint,
-        StreamingRequest {
-            method: req.method().as_str(),
-            query: req.query_string(),
-            headers: &Headers(req.headers()),
-            peer: req.peer_addr(),
-            body: payload,
-            read_timeout,
-        },
-    )
-    .await;
-    response(out)
-}
-
-/// Registers `endpoint` at `path` (every method; 405 for all but `POST`, from the core).
-/// Use it with `App::configure` or `Scope::configure`.
-pub fn configure<E: Endpoint + ?Sized>(
-    path: &str,
-    endpoint: Arc<E>,
-) -> impl FnOnce(&mut web::ServiceConfig) + use<E> {
-    configure_with(path, endpoint, None)
-}
-
-/// Like [`configure`], with a limit on how long the body may take to arrive (408 after it).
-pub fn configure_with<E: Endpoint + ?Sized>(
-    path: &str,
-    endpoint: Arc<E>,
-    read_timeout: Option<Duration>,
-) -> impl FnOnce(&mut web::ServiceConfig) + use<E> {
-    let path = path.to_owned();
-    move |cfg: &mut web::ServiceConfig| {
-        cfg.service(web::resource(path).default_service(web::to(
-            move |req: HttpRequest, payload: web::Payload| {
-                let endpoint = endpoint.clone();
-                async move { handle_with(endpoint.as_ref(), &req, payload, read_timeout).await }
-            },
-        )));
-    }
-}
-
-/// A rejected request, answered exactly as the mounted endpoint would answer it.
+/// The HTTP response of a callback: an [`Outbound`] from the core, sent as is. It is
+/// also the extractors' error, so a rejected request is answered exactly as the
+/// mounted endpoint would answer it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rejection(pub Outbound);
+pub struct CallbackResponse(pub Outbound);
 
-impl std::fmt::Display for Rejection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "callback rejected with status {}", self.0.status)
+impl CallbackResponse {
+    fn to_http(&self) -> HttpResponse {
+        let out = &self.0;
+        let status = StatusCode::from_u16(out.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut resp = HttpResponse::build(status);
+        if let Some(ct) = out.content_type {
+            resp.insert_header((header::CONTENT_TYPE, ct));
+        }
+        if let Some(allow) = out.allow {
+            resp.insert_header((header::ALLOW, allow));
+        }
+        if out.closes_connection() {
+            resp.force_close();
+        }
+        resp.body(out.body.clone())
     }
 }
 
-impl ResponseError for Rejection {
+impl From<Outbound> for CallbackResponse {
+    fn from(out: Outbound) -> Self {
+        Self(out)
+    }
+}
+
+impl Responder for CallbackResponse {
+    type Body = BoxBody;
+
+    fn respond_to(self, _req: &HttpRequest) -> HttpResponse {
+        self.to_http()
+    }
+}
+
+impl std::fmt::Display for CallbackResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "callback answered with status {}", self.0.status)
+    }
+}
+
+impl ResponseError for CallbackResponse {
     fn status_code(&self) -> StatusCode {
         StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
+
     fn error_response(&self) -> HttpResponse {
-        response(self.0.clone())
+        self.to_http()
     }
 }
 
-async fn extract<V: Verify>(
-    verifier: Arc<V>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<V::Verified, Rejection> {
-    verify_stream(
-        verifier.as_ref(),
-        StreamingRequest {
-            method: req.method().as_str(),
-            query: req.query_string(),
-            headers: &Headers(req.headers()),
-            peer: req.peer_addr(),
-            body: payload,
-            read_timeout: None,
-        },
-    )
-    .await
-    .map_err(Rejection)
+/// The parts of a request the pipeline reads, body still unread.
+fn streaming(req: &HttpRequest, payload: web::Payload) -> StreamingRequest<'_, web::Payload> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| content_length(v.as_bytes()));
+    StreamingRequest::new(req.method().as_str(), req.query_string(), declared, payload)
+        .peer(req.peer_addr())
 }
 
-/// The app lacks the extractor's configuration: a programming error, answered 500.
-fn missing_config() -> Rejection {
-    Rejection(Outbound::text(500, "callback endpoint not configured"))
+/// A callback endpoint mounted at a path: register it with `App::service` or
+/// `Scope::service`. Cloning shares the endpoint (and its de-duplication store), so
+/// build it once outside `HttpServer::new` and clone it into every worker's app.
+#[derive(Clone)]
+pub struct Mount {
+    path: String,
+    endpoint: Arc<dyn Endpoint>,
 }
 
-/// Extractor of a verified Tencent callback; the configuration comes from
-/// `web::Data<TencentConfig>` in the app. Answer with
-/// [`response`]`(cb.0.reply(&reply).await)`, which also marks a de-duplicated callback
-/// as handled (dropped unanswered, its claim is released so that the provider's retry
-/// is handled).
-#[derive(Debug)]
-pub struct TencentCallback(pub imhook_core::tencent::TencentCallback);
-
-impl FromRequest for TencentCallback {
-    type Error = Rejection;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Rejection>>>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let config = req
-            .app_data::<web::Data<TencentConfig>>()
-            .map(|d| d.clone().into_inner());
-        let req = req.clone();
-        let payload = web::Payload::from_request(&req, payload).into_inner();
-        Box::pin(async move {
-            let config = config.ok_or_else(missing_config)?;
-            let payload = payload.map_err(|_| Rejection(Outbound::text(400, "bad request")))?;
-            extract(config, req, payload).await.map(TencentCallback)
-        })
+impl std::fmt::Debug for Mount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mount")
+            .field("path", &self.path)
+            .field("provider", &self.endpoint.provider())
+            .finish()
     }
 }
 
-/// Extractor of a verified, de-duplicated Agora callback; the verifier comes from
-/// `web::Data<AgoraVerifier>` in the app.
-#[derive(Debug)]
-pub struct AgoraCallbackExtractor(pub AgoraCallback);
+impl HttpServiceFactory for Mount {
+    fn register(self, config: &mut AppService) {
+        let endpoint = self.endpoint;
+        web::resource(self.path)
+            .default_service(web::to(move |req: HttpRequest, payload: web::Payload| {
+                let endpoint = endpoint.clone();
+                async move {
+                    CallbackResponse(
+                        serve_stream(endpoint.as_ref(), streaming(&req, payload)).await,
+                    )
+                }
+            }))
+            .register(config);
+    }
+}
 
-impl FromRequest for AgoraCallbackExtractor {
-    type Error = Rejection;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Rejection>>>>;
+/// `endpoint` at `path`, answering every method (405 for all but `POST`, from the core).
+pub fn endpoint(path: &str, endpoint: Arc<dyn Endpoint>) -> Mount {
+    Mount {
+        path: path.to_owned(),
+        endpoint,
+    }
+}
 
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let verifier = req
-            .app_data::<web::Data<AgoraVerifier>>()
-            .map(|d| d.clone().into_inner());
-        let req = req.clone();
-        let payload = web::Payload::from_request(&req, payload).into_inner();
-        Box::pin(async move {
-            let verifier = verifier.ok_or_else(missing_config)?;
-            let payload = payload.map_err(|_| Rejection(Outbound::text(400, "bad request")))?;
-            extract(verifier, req, payload)
-                .await
-                .map(AgoraCallbackExtractor)
-        })
+/// The Tencent Cloud IM endpoint at `path`.
+pub fn tencent(
+    path: &str,
+    config: TencentConfig,
+    handler: Arc<dyn imhook_core::tencent::CallbackHandler>,
+) -> Mount {
+    endpoint(path, Arc::new(TencentEndpoint::new(config, handler)))
+}
+
+/// The Agora post-send endpoint at `path`.
+pub fn agora_post_send(
+    path: &str,
+    config: AgoraConfig,
+    handler: Arc<dyn imhook_core::agora::CallbackHandler>,
+) -> Result<Mount, ConfigError> {
+    Ok(endpoint(
+        path,
+        Arc::new(PostSendEndpoint::new(config, handler)?),
+    ))
+}
+
+/// The Agora pre-send endpoint at `path`.
+pub fn agora_pre_send(
+    path: &str,
+    config: AgoraConfig,
+    handler: Arc<dyn imhook_core::agora::CallbackHandler>,
+) -> Result<Mount, ConfigError> {
+    Ok(endpoint(
+        path,
+        Arc::new(PreSendEndpoint::new(config, handler)?),
+    ))
+}
+
+/// Verifies a request with the `web::Data<C>` configuration of the app.
+fn extract<T, C>(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> Pin<Box<dyn Future<Output = Result<T, CallbackResponse>>>>
+where
+    T: Send + 'static,
+    C: Verify<T>,
+{
+    let config = req
+        .app_data::<web::Data<C>>()
+        .map(|d| d.clone().into_inner());
+    let req = req.clone();
+    let payload = web::Payload::from_request(&req, payload).into_inner();
+    Box::pin(async move {
+        // The app lacks the extractor's configuration: a programming error, answered 500.
+        let config = config.ok_or_else(|| {
+            CallbackResponse(Outbound::text(500, "callback endpoint not configured"))
+        })?;
+        let payload = payload.map_err(|_| CallbackResponse(Outbound::text(400, "bad request")))?;
+        verify_stream(config.as_ref(), streaming(&req, payload))
+            .await
+            .map_err(CallbackResponse)
+    })
+}
+
+/// Defines an extractor wrapping a verified callback of the core, verified with the
+/// `web::Data<$config>` of the app.
+macro_rules! extractor {
+    ($(#[$doc:meta])* $name:ident($inner:ty) from $config:ty) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name(pub $inner);
+
+        impl Deref for $name {
+            type Target = $inner;
+            fn deref(&self) -> &$inner {
+                &self.0
+            }
+        }
+
+        impl FromRequest for $name {
+            type Error = CallbackResponse;
+            type Future = Pin<Box<dyn Future<Output = Result<Self, CallbackResponse>>>>;
+
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let verified = extract::<$inner, $config>(req, payload);
+                Box::pin(async move { verified.await.map($name) })
+            }
+        }
+    };
+}
+
+extractor! {
+    /// Extractor of a verified Tencent callback; the configuration comes from
+    /// `web::Data<TencentConfig>` in the app. Answer with [`TencentCallback::reply`],
+    /// which also marks a de-duplicated callback as handled (dropped unanswered, its
+    /// claim is released so that the provider's retry is handled).
+    TencentCallback(imhook_core::tencent::TencentCallback) from TencentConfig
+}
+
+extractor! {
+    /// Extractor of a verified, de-duplicated Agora post-send callback; the
+    /// configuration comes from `web::Data<AgoraConfig>` in the app. Answer with
+    /// [`AgoraPostSend::ack`] or [`AgoraPostSend::retry`].
+    AgoraPostSend(PostSendCallback) from AgoraConfig
+}
+
+extractor! {
+    /// Extractor of a verified Agora pre-send request; the configuration comes from
+    /// `web::Data<AgoraConfig>` in the app. Answer with [`AgoraPreSend::decide`].
+    AgoraPreSend(PreSendCallback) from AgoraConfig
+}
+
+impl TencentCallback {
+    /// Marks the callback handled (when it was de-duplicated) and returns the HTTP
+    /// reply carrying `reply` (decision or ack).
+    pub async fn reply(self, reply: &Reply) -> CallbackResponse {
+        CallbackResponse(self.0.reply(reply).await)
+    }
+}
+
+impl AgoraPostSend {
+    /// Marks the callback handled and answers `200 {}`.
+    pub async fn ack(self) -> CallbackResponse {
+        CallbackResponse(self.0.ack().await)
+    }
+
+    /// Releases the claim and answers 503, so that the provider retries once.
+    pub async fn retry(self) -> CallbackResponse {
+        CallbackResponse(self.0.retry().await)
+    }
+}
+
+impl AgoraPreSend {
+    /// Marks the request handled and answers with `decision`.
+    pub async fn decide(self, decision: &PreSendDecision) -> CallbackResponse {
+        CallbackResponse(self.0.decide(decision).await)
     }
 }

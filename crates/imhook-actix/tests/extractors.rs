@@ -1,5 +1,5 @@
 //! The extractors mounted in an actix-web app: `TencentCallback` and
-//! `AgoraCallbackExtractor` hand the application a verified, decoded callback and send
+//! `AgoraPostSend` / `AgoraPreSend` hand the application a verified, decoded callback and send
 //! its reply exactly; a rejected request gets the reply the mounted route sends, without
 //! calling the application; copies of a callback reach it once, and a callback it drops
 //! unanswered reaches it again; an app without the extractor's configuration answers
@@ -10,9 +10,9 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::test::{self, TestRequest};
-use actix_web::{App, HttpResponse, web};
-use imhook_actix::{AgoraCallbackExtractor, TencentCallback, response};
-use imhook_core::agora::{AgoraConfig, AgoraEndpoint, AgoraVerifier};
+use actix_web::{App, Either, HttpResponse, web};
+use imhook_actix::{AgoraPostSend, AgoraPreSend, CallbackResponse, TencentCallback};
+use imhook_core::agora::{AgoraConfig, PostSendEndpoint, PreSendEndpoint};
 use imhook_core::tencent::{Reply, TencentConfig, TencentEndpoint};
 use imhook_core::{MemoryStore, Secret};
 use std::net::SocketAddr;
@@ -24,20 +24,34 @@ mod app;
 
 use app::*;
 
-async fn on_tencent(cb: TencentCallback, seen: web::Data<Seen>) -> HttpResponse {
-    match seen.tencent(&cb.0) {
-        Some(reply) => response(cb.0.reply(&reply).await),
-        None => HttpResponse::ServiceUnavailable().body("not now"),
+async fn on_tencent(
+    cb: TencentCallback,
+    seen: web::Data<Seen>,
+) -> Either<CallbackResponse, HttpResponse> {
+    match seen.tencent(&cb) {
+        Some(reply) => Either::Left(cb.reply(&reply).await),
+        None => Either::Right(HttpResponse::ServiceUnavailable().body("not now")),
     }
 }
 
-async fn on_agora(cb: AgoraCallbackExtractor, seen: web::Data<Seen>) -> HttpResponse {
-    let out = match seen.agora(&cb.0) {
-        AgoraAnswer::Ack => cb.0.ack().await,
-        AgoraAnswer::Decide(d) => cb.0.decide(&d).await,
-        AgoraAnswer::Early => return HttpResponse::ServiceUnavailable().body("not now"),
-    };
-    response(out)
+async fn on_agora(
+    cb: AgoraPostSend,
+    seen: web::Data<Seen>,
+) -> Either<CallbackResponse, HttpResponse> {
+    match seen.agora(&cb) {
+        AgoraAnswer::Early => Either::Right(HttpResponse::ServiceUnavailable().body("not now")),
+        _ => Either::Left(cb.ack().await),
+    }
+}
+
+async fn on_pre_send(
+    cb: AgoraPreSend,
+    seen: web::Data<Seen>,
+) -> Either<CallbackResponse, HttpResponse> {
+    match seen.pre_send(&cb) {
+        AgoraAnswer::Decide(d) => Either::Left(cb.decide(&d).await),
+        _ => Either::Right(HttpResponse::ServiceUnavailable().body("not now")),
+    }
 }
 
 fn tencent_config(dedupe: bool) -> TencentConfig {
@@ -78,28 +92,28 @@ async fn app(
     let app = App::new()
         .app_data(web::Data::from(seen.clone()))
         .app_data(web::Data::new(tencent_config(tencent_dedupe)))
-        .app_data(web::Data::new(AgoraVerifier::post_send(agora.clone())))
-        .configure(imhook_actix::configure(
+        .app_data(web::Data::new(agora.clone()))
+        .service(imhook_actix::endpoint(
             "/route/tencent",
             Arc::new(TencentEndpoint::new(
                 tencent_config(tencent_dedupe),
                 seen.clone(),
             )),
         ))
-        .configure(imhook_actix::configure(
+        .service(imhook_actix::endpoint(
             "/route/agora",
-            Arc::new(AgoraEndpoint::post_send(agora_config(), seen.clone()).unwrap()),
+            Arc::new(PostSendEndpoint::new(agora_config(), seen.clone()).unwrap()),
         ))
-        .configure(imhook_actix::configure(
+        .service(imhook_actix::endpoint(
             "/route/agora/pre-send",
-            Arc::new(AgoraEndpoint::pre_send(agora_config(), seen.clone()).unwrap()),
+            Arc::new(PreSendEndpoint::new(agora_config(), seen.clone()).unwrap()),
         ))
         .route("/tencent", web::route().to(on_tencent))
         .route("/agora", web::route().to(on_agora))
         .service(
             web::resource("/agora/pre-send")
-                .app_data(web::Data::new(AgoraVerifier::pre_send(agora)))
-                .route(web::route().to(on_agora)),
+                .app_data(web::Data::new(agora))
+                .route(web::route().to(on_pre_send)),
         );
     (test::init_service(app).await, seen)
 }
@@ -424,7 +438,7 @@ async fn raw_exchange(addr: SocketAddr, path: &str, body: &str) -> String {
 #[actix_web::test]
 async fn over_a_socket_the_callback_carries_the_peer() {
     let peers = Arc::new(Mutex::new(Vec::new()));
-    let verifier = Arc::new(AgoraVerifier::post_send(agora_config()));
+    let verifier = Arc::new(agora_config());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let p = peers.clone();
@@ -436,11 +450,11 @@ async fn over_a_socket_the_callback_carries_the_peer() {
                     .app_data(web::Data::from(verifier.clone()))
                     .route(
                         "/agora",
-                        web::post().to(move |cb: AgoraCallbackExtractor| {
+                        web::post().to(move |cb: AgoraPostSend| {
                             let p = p.clone();
                             async move {
-                                p.lock().unwrap().push(cb.0.ctx.peer);
-                                response(cb.0.ack().await)
+                                p.lock().unwrap().push(cb.ctx.peer);
+                                cb.ack().await
                             }
                         }),
                     )

@@ -25,57 +25,31 @@
 //! ```
 #![forbid(unsafe_code)]
 
-use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRef, FromRequest, Request};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any};
-use imhook_core::agora::{AgoraCallback, AgoraConfig, AgoraEndpoint, AgoraVerifier, ConfigError};
-use imhook_core::tencent::{TencentConfig, TencentEndpoint};
-use imhook_core::{
-    Endpoint, HeaderLookup, Outbound, StreamingRequest, Verify, serve_stream, verify_stream,
+use imhook_core::agora::{
+    AgoraConfig, ConfigError, PostSendCallback, PostSendEndpoint, PreSendCallback, PreSendDecision,
+    PreSendEndpoint,
 };
+use imhook_core::tencent::{Reply, TencentConfig, TencentEndpoint};
+use imhook_core::{Endpoint, Outbound};
+use imhook_tower::PeerAddr;
 use std::net::SocketAddr;
+use std::ops::Deref;
 use std::sync::Arc;
-use std::time::Duration;
 
-/// Header lookup over an axum [`HeaderMap`].
-struct Headers<'a>(&'a HeaderMap);
-
-impl HeaderLookup for Headers<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name)?.to_str().ok()
-    }
-}
-
-/// An [`Outbound`] as an axum response.
+/// The HTTP response of a callback: an [`Outbound`] from the core, sent as is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply(pub Outbound);
+pub struct CallbackResponse(pub Outbound);
 
-impl IntoResponse for Reply {
+impl IntoResponse for CallbackResponse {
     fn into_response(self) -> Response {
-        let out = self.0;
-        let close = out.closes_connection();
-        let mut resp = Response::new(Body::from(out.body));
-        *resp.status_mut() =
-            StatusCode::from_u16(out.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let Some(ct) = out.content_type {
-            resp.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
-        }
-        if let Some(allow) = out.allow {
-            resp.headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static(allow));
-        }
-        if close {
-            resp.headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
-        }
-        resp
+        imhook_tower::response(self.0).into_response()
     }
 }
 
-impl From<Outbound> for Reply {
+impl From<Outbound> for CallbackResponse {
     fn from(out: Outbound) -> Self {
         Self(out)
     }
@@ -87,50 +61,17 @@ fn peer(req: &Request) -> Option<SocketAddr> {
         .map(|c| c.0)
 }
 
-/// Answers one request with `endpoint`.
-pub async fn handle<E: Endpoint + ?Sized>(endpoint: &E, req: Request) -> Response {
-    handle_with(endpoint, req, None).await
-}
-
-/// Answers one request with `endpoint`, giving the body at most `read_timeout` to arrive
-/// (408 otherwise).
-pub async fn handle_with<E: Endpoint + ?Sized>(
-    endpoint: &E,
-    req: Request,
-    read_timeout: Option<Duration>,
-) -> Response {
-    let peer = peer(&req);
-    let (parts, body) = req.into_parts();
-    let out = serve_stream(
-        endpoint,
-        StreamingRequest {
-            method: parts.method.as_str(),
-            query: parts.uri.query().unwrap_or(""),
-            headers: &Headers(&parts.headers),
-            peer,
-            body: body.into_data_stream(),
-            read_timeout,
-        },
-    )
-    .await;
-    Reply(out).into_response()
-}
-
-/// A route answering every method with `endpoint` (405 for all but `POST`, from the core).
-pub fn route<E: Endpoint + ?Sized, S: Clone + Send + Sync + 'static>(
-    endpoint: Arc<E>,
-) -> MethodRouter<S> {
-    route_with(endpoint, None)
-}
-
-/// Like [`route`], with a limit on how long the body may take to arrive (408 after it).
-pub fn route_with<E: Endpoint + ?Sized, S: Clone + Send + Sync + 'static>(
-    endpoint: Arc<E>,
-    read_timeout: Option<Duration>,
-) -> MethodRouter<S> {
-    any(move |req: Request| {
+/// A route answering every method with `endpoint` (405 for all but `POST`, from the
+/// core): the tower service of `imhook::tower`, with axum's `ConnectInfo` as the peer.
+pub fn endpoint<S: Clone + Send + Sync + 'static>(endpoint: Arc<dyn Endpoint>) -> MethodRouter<S> {
+    any(move |mut req: Request| {
         let endpoint = endpoint.clone();
-        async move { handle_with(endpoint.as_ref(), req, read_timeout).await }
+        async move {
+            if let Some(peer) = peer(&req) {
+                req.extensions_mut().insert(PeerAddr(peer));
+            }
+            imhook_tower::serve(endpoint.as_ref(), req).await
+        }
     })
 }
 
@@ -139,7 +80,7 @@ pub fn tencent<S: Clone + Send + Sync + 'static>(
     config: TencentConfig,
     handler: Arc<dyn imhook_core::tencent::CallbackHandler>,
 ) -> MethodRouter<S> {
-    route(Arc::new(TencentEndpoint::new(config, handler)))
+    endpoint(Arc::new(TencentEndpoint::new(config, handler)))
 }
 
 /// The Agora post-send route.
@@ -147,7 +88,7 @@ pub fn agora_post_send<S: Clone + Send + Sync + 'static>(
     config: AgoraConfig,
     handler: Arc<dyn imhook_core::agora::CallbackHandler>,
 ) -> Result<MethodRouter<S>, ConfigError> {
-    Ok(route(Arc::new(AgoraEndpoint::post_send(config, handler)?)))
+    Ok(endpoint(Arc::new(PostSendEndpoint::new(config, handler)?)))
 }
 
 /// The Agora pre-send route.
@@ -155,94 +96,103 @@ pub fn agora_pre_send<S: Clone + Send + Sync + 'static>(
     config: AgoraConfig,
     handler: Arc<dyn imhook_core::agora::CallbackHandler>,
 ) -> Result<MethodRouter<S>, ConfigError> {
-    Ok(route(Arc::new(AgoraEndpoint::pre_send(config, handler)?)))
+    Ok(endpoint(Arc::new(PreSendEndpoint::new(config, handler)?)))
 }
 
-async fn extract<V: Verify>(verifier: &V, req: Request) -> Result<V::Verified, Reply> {
-    let peer = peer(&req);
-    let (parts, body) = req.into_parts();
-    verify_stream(
-        verifier,
-        StreamingRequest {
-            method: parts.method.as_str(),
-            query: parts.uri.query().unwrap_or(""),
-            headers: &Headers(&parts.headers),
-            peer,
-            body: body.into_data_stream(),
-            read_timeout: None,
-        },
-    )
-    .await
-    .map_err(Reply)
+/// Defines an extractor wrapping a verified callback of the core, verified with the
+/// configuration `$config` taken from the router state.
+macro_rules! extractor {
+    ($(#[$doc:meta])* $name:ident($inner:ty) from $config:ty) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name(pub $inner);
+
+        impl Deref for $name {
+            type Target = $inner;
+            fn deref(&self) -> &$inner {
+                &self.0
+            }
+        }
+
+        impl<S> FromRequest<S> for $name
+        where
+            Arc<$config>: FromRef<S>,
+            S: Send + Sync,
+        {
+            type Rejection = CallbackResponse;
+
+            async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+                let config = Arc::<$config>::from_ref(state);
+                let peer = peer(&req);
+                imhook_tower::verify(config.as_ref(), req, peer)
+                    .await
+                    .map($name)
+                    .map_err(CallbackResponse)
+            }
+        }
+    };
 }
 
-/// Extractor of a verified Tencent callback; the configuration comes from the router
-/// state (`Arc<TencentConfig>: FromRef<S>`). A rejected request is answered exactly as
-/// the mounted route would answer it. Answer with [`TencentCallback::reply`], which
-/// also marks a de-duplicated callback as handled (dropped unanswered, its claim is
-/// released so that the provider's retry is handled).
-///
-/// ```
-/// use std::sync::Arc;
-/// use axum::{Router, routing::post};
-/// use imhook::axum::{Reply, TencentCallback};
-/// use imhook::tencent::{Reply as TencentReply, TencentConfig};
-///
-/// async fn on_callback(cb: TencentCallback) -> Reply {
-///     println!("{}", cb.0.ctx.command);
-///     cb.reply(&TencentReply::ok()).await
-/// }
-/// let router: Router = Router::new()
-///     .route("/tencent", post(on_callback))
-///     .with_state(Arc::new(TencentConfig::new(1_400_000_001)));
-/// ```
-#[derive(Debug)]
-pub struct TencentCallback(pub imhook_core::tencent::TencentCallback);
+extractor! {
+    /// Extractor of a verified Tencent callback; the configuration comes from the router
+    /// state (`Arc<TencentConfig>: FromRef<S>`). A rejected request is answered exactly as
+    /// the mounted route would answer it. Answer with [`TencentCallback::reply`], which
+    /// also marks a de-duplicated callback as handled (dropped unanswered, its claim is
+    /// released so that the provider's retry is handled).
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use axum::{Router, routing::post};
+    /// use imhook::axum::{CallbackResponse, TencentCallback};
+    /// use imhook::tencent::{Reply, TencentConfig};
+    ///
+    /// async fn on_callback(cb: TencentCallback) -> CallbackResponse {
+    ///     println!("{}", cb.ctx.command);
+    ///     cb.reply(&Reply::ok()).await
+    /// }
+    /// let router: Router = Router::new()
+    ///     .route("/tencent", post(on_callback))
+    ///     .with_state(Arc::new(TencentConfig::new(1_400_000_001)));
+    /// ```
+    TencentCallback(imhook_core::tencent::TencentCallback) from TencentConfig
+}
+
+extractor! {
+    /// Extractor of a verified, de-duplicated Agora post-send callback; the
+    /// configuration comes from the router state (`Arc<AgoraConfig>: FromRef<S>`).
+    /// Answer with [`AgoraPostSend::ack`] or [`AgoraPostSend::retry`].
+    AgoraPostSend(PostSendCallback) from AgoraConfig
+}
+
+extractor! {
+    /// Extractor of a verified Agora pre-send request; the configuration comes from the
+    /// router state (`Arc<AgoraConfig>: FromRef<S>`). Answer with [`AgoraPreSend::decide`].
+    AgoraPreSend(PreSendCallback) from AgoraConfig
+}
 
 impl TencentCallback {
     /// Marks the callback handled (when it was de-duplicated) and returns the HTTP
     /// reply carrying `reply` (decision or ack).
-    pub async fn reply(self, reply: &imhook_core::tencent::Reply) -> Reply {
-        Reply(self.0.reply(reply).await)
-    }
-
-    /// The HTTP reply carrying a Tencent reply, without marking the callback handled:
-    /// prefer [`reply`](Self::reply).
-    pub fn respond(reply: &imhook_core::tencent::Reply) -> Reply {
-        Reply(imhook_core::tencent::TencentCallback::respond(reply))
+    pub async fn reply(self, reply: &Reply) -> CallbackResponse {
+        CallbackResponse(self.0.reply(reply).await)
     }
 }
 
-impl<S> FromRequest<S> for TencentCallback
-where
-    Arc<TencentConfig>: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = Reply;
+impl AgoraPostSend {
+    /// Marks the callback handled and answers `200 {}`.
+    pub async fn ack(self) -> CallbackResponse {
+        CallbackResponse(self.0.ack().await)
+    }
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let config = Arc::<TencentConfig>::from_ref(state);
-        extract(config.as_ref(), req).await.map(TencentCallback)
+    /// Releases the claim and answers 503, so that the provider retries once.
+    pub async fn retry(self) -> CallbackResponse {
+        CallbackResponse(self.0.retry().await)
     }
 }
 
-/// Extractor of a verified, de-duplicated Agora callback; the verifier (post-send or
-/// pre-send) comes from the router state (`Arc<AgoraVerifier>: FromRef<S>`). Answer
-/// with `cb.0.ack().await`, `retry()` or `decide(..)`, wrapped in [`Reply`].
-#[derive(Debug)]
-pub struct AgoraCallbackExtractor(pub AgoraCallback);
-
-impl<S> FromRequest<S> for AgoraCallbackExtractor
-where
-    Arc<AgoraVerifier>: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = Reply;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let verifier = Arc::<AgoraVerifier>::from_ref(state);
-        extract(verifier.as_ref(), req)
-            .await
-            .map(AgoraCallbackExtractor)
+impl AgoraPreSend {
+    /// Marks the request handled and answers with `decision`.
+    pub async fn decide(self, decision: &PreSendDecision) -> CallbackResponse {
+        CallbackResponse(self.0.decide(decision).await)
     }
 }

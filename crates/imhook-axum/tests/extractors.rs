@@ -1,5 +1,5 @@
-//! The extractors mounted in an axum router: `TencentCallback` and
-//! `AgoraCallbackExtractor` hand the application a verified, decoded callback and send
+//! The extractors mounted in an axum router: `TencentCallback`, `AgoraPostSend` and
+//! `AgoraPreSend` hand the application a verified, decoded callback and send
 //! its reply exactly; a rejected request gets the reply the mounted route sends, without
 //! calling the application; copies of a callback reach it once, and a callback it drops
 //! unanswered reaches it again.
@@ -12,8 +12,8 @@ use axum::http::{Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use http_body_util::BodyExt;
-use imhook_axum::{AgoraCallbackExtractor, TencentCallback};
-use imhook_core::agora::{AgoraConfig, AgoraEndpoint, AgoraVerifier};
+use imhook_axum::{AgoraPostSend, AgoraPreSend, CallbackResponse, TencentCallback};
+use imhook_core::agora::{AgoraConfig, PostSendEndpoint, PreSendEndpoint};
 use imhook_core::tencent::{Reply, TencentConfig, TencentEndpoint};
 use imhook_core::{MemoryStore, Secret};
 use std::net::SocketAddr;
@@ -32,7 +32,7 @@ use app::*;
 struct AppState {
     seen: Arc<Seen>,
     tencent: Arc<TencentConfig>,
-    post_send: Arc<AgoraVerifier>,
+    agora: Arc<AgoraConfig>,
 }
 
 impl FromRef<AppState> for Arc<TencentConfig> {
@@ -41,47 +41,48 @@ impl FromRef<AppState> for Arc<TencentConfig> {
     }
 }
 
-impl FromRef<AppState> for Arc<AgoraVerifier> {
+impl FromRef<AppState> for Arc<AgoraConfig> {
     fn from_ref(s: &AppState) -> Self {
-        s.post_send.clone()
+        s.agora.clone()
     }
 }
 
-/// The pre-send route's state: another `Arc<AgoraVerifier>`, in a router of its own.
+/// The pre-send route's state: another `Arc<AgoraConfig>`, in a router of its own.
 #[derive(Clone)]
 struct PreSendState {
     seen: Arc<Seen>,
-    verifier: Arc<AgoraVerifier>,
+    agora: Arc<AgoraConfig>,
 }
 
-impl FromRef<PreSendState> for Arc<AgoraVerifier> {
+impl FromRef<PreSendState> for Arc<AgoraConfig> {
     fn from_ref(s: &PreSendState) -> Self {
-        s.verifier.clone()
+        s.agora.clone()
     }
 }
 
 async fn on_tencent(State(s): State<AppState>, cb: TencentCallback) -> Response {
-    match s.seen.tencent(&cb.0) {
+    match s.seen.tencent(&cb) {
         Some(reply) => cb.reply(&reply).await.into_response(),
         None => (StatusCode::SERVICE_UNAVAILABLE, "not now").into_response(),
     }
 }
 
-async fn answer_agora(seen: &Seen, cb: AgoraCallbackExtractor) -> Response {
-    let out = match seen.agora(&cb.0) {
-        AgoraAnswer::Ack => cb.0.ack().await,
-        AgoraAnswer::Decide(d) => cb.0.decide(&d).await,
-        AgoraAnswer::Early => return (StatusCode::SERVICE_UNAVAILABLE, "not now").into_response(),
-    };
-    imhook_axum::Reply(out).into_response()
+fn not_now() -> Response {
+    (StatusCode::SERVICE_UNAVAILABLE, "not now").into_response()
 }
 
-async fn on_agora(State(s): State<AppState>, cb: AgoraCallbackExtractor) -> Response {
-    answer_agora(&s.seen, cb).await
+async fn on_agora(State(s): State<AppState>, cb: AgoraPostSend) -> Response {
+    match s.seen.agora(&cb) {
+        AgoraAnswer::Early => not_now(),
+        _ => cb.ack().await.into_response(),
+    }
 }
 
-async fn on_pre_send(State(s): State<PreSendState>, cb: AgoraCallbackExtractor) -> Response {
-    answer_agora(&s.seen, cb).await
+async fn on_pre_send(State(s): State<PreSendState>, cb: AgoraPreSend) -> Response {
+    match s.seen.pre_send(&cb) {
+        AgoraAnswer::Decide(d) => cb.decide(&d).await.into_response(),
+        _ => not_now(),
+    }
 }
 
 fn tencent_config(dedupe: bool) -> TencentConfig {
@@ -114,21 +115,21 @@ fn app(tencent_dedupe: bool) -> (Router, Arc<Seen>) {
     let routes = Router::new()
         .route(
             "/route/tencent",
-            imhook_axum::route(Arc::new(TencentEndpoint::new(
+            imhook_axum::endpoint(Arc::new(TencentEndpoint::new(
                 tencent_config(tencent_dedupe),
                 seen.clone(),
             ))),
         )
         .route(
             "/route/agora",
-            imhook_axum::route(Arc::new(
-                AgoraEndpoint::post_send(agora_config(), seen.clone()).unwrap(),
+            imhook_axum::endpoint(Arc::new(
+                PostSendEndpoint::new(agora_config(), seen.clone()).unwrap(),
             )),
         )
         .route(
             "/route/agora/pre-send",
-            imhook_axum::route(Arc::new(
-                AgoraEndpoint::pre_send(agora_config(), seen.clone()).unwrap(),
+            imhook_axum::endpoint(Arc::new(
+                PreSendEndpoint::new(agora_config(), seen.clone()).unwrap(),
             )),
         );
     let extractors = Router::new()
@@ -137,13 +138,13 @@ fn app(tencent_dedupe: bool) -> (Router, Arc<Seen>) {
         .with_state(AppState {
             seen: seen.clone(),
             tencent: Arc::new(tencent),
-            post_send: Arc::new(AgoraVerifier::post_send(agora.clone())),
+            agora: Arc::new(agora.clone()),
         });
     let pre_send = Router::new()
         .route("/agora/pre-send", any(on_pre_send))
         .with_state(PreSendState {
             seen: seen.clone(),
-            verifier: Arc::new(AgoraVerifier::pre_send(agora)),
+            agora: Arc::new(agora),
         });
     (routes.merge(extractors).merge(pre_send), seen)
 }
@@ -321,8 +322,8 @@ async fn tencent_callback_dropped_unanswered_reaches_the_application_again() {
 /// The configuration as the whole router state, as the crate documentation shows it.
 #[tokio::test]
 async fn tencent_config_alone_can_be_the_state() {
-    async fn ack(cb: TencentCallback) -> imhook_axum::Reply {
-        assert_eq!(cb.0.ctx.command, GROUP_FULL);
+    async fn ack(cb: TencentCallback) -> CallbackResponse {
+        assert_eq!(cb.ctx.command, GROUP_FULL);
         cb.reply(&Reply::ok()).await
     }
     let app = Router::new()
@@ -451,12 +452,12 @@ async fn over_a_socket_the_callback_carries_the_peer() {
     let app = Router::new()
         .route(
             "/agora",
-            any(move |cb: AgoraCallbackExtractor| async move {
-                p.lock().unwrap().push(cb.0.ctx.peer);
-                imhook_axum::Reply(cb.0.ack().await)
+            any(move |cb: AgoraPostSend| async move {
+                p.lock().unwrap().push(cb.ctx.peer);
+                cb.ack().await
             }),
         )
-        .with_state(Arc::new(AgoraVerifier::post_send(agora_config())));
+        .with_state(Arc::new(agora_config()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move {

@@ -12,10 +12,11 @@
 
 use divan::{AllocProfiler, Bencher, black_box, black_box_drop};
 use imhook_bench::*;
-use imhook_core::agora::{AgoraConfig, AgoraEndpoint, AgoraEvent, Envelope, events::PreSendEvent};
+use imhook_core::agora::{
+    AgoraConfig, AgoraEvent, Envelope, PostSendEndpoint, events::PreSendEvent,
+};
 use imhook_core::tencent::{
-    Reply, TencentAuth, TencentConfig, TencentEndpoint, TencentEvent,
-    decision::GroupSendMsgDecision,
+    GroupSendMsgDecision, Reply, TencentAuth, TencentConfig, TencentEndpoint, TencentEvent,
 };
 use imhook_core::{Endpoint, Inbound, Secret};
 use std::sync::Arc;
@@ -28,7 +29,7 @@ fn main() {
 }
 
 fn tokens(n: usize) -> TencentAuth {
-    (0..n).fold(TencentAuth::new(1_400_000_001).window(None), |a, i| {
+    (0..n).fold(TencentAuth::new(1_400_000_001).freshness(None), |a, i| {
         a.token(
             Secret::new(if i == n - 1 {
                 "xxxxyyyy".to_owned()
@@ -43,7 +44,7 @@ fn tokens(n: usize) -> TencentAuth {
 #[divan::bench(args = [1, 4])]
 fn auth_tencent_sha256(bencher: Bencher, n: usize) {
     let auth = tokens(n);
-    let sign = imhook_core::tencent::auth::sign(&Secret::new("xxxxyyyy").unwrap(), "1669872112");
+    let sign = imhook_core::tencent::sign(&Secret::new("xxxxyyyy").unwrap(), "1669872112");
     bencher.bench(|| {
         auth.verify(
             black_box(Some("1400000001")),
@@ -76,11 +77,11 @@ fn auth_agora_md5(bencher: Bencher, n: usize) {
 
 #[divan::bench]
 fn tencent_query_parse(b: Bencher) {
-    let sign = imhook_core::tencent::auth::sign(&Secret::new("xxxxyyyy").unwrap(), "1669872112");
+    let sign = imhook_core::tencent::sign(&Secret::new("xxxxyyyy").unwrap(), "1669872112");
     let query = format!(
         "SdkAppid=1400000001&CallbackCommand=Group.CallbackAfterCreateGroup&contenttype=json&ClientIP=203.0.113.7&OptPlatform=RESTAPI&Sign={sign}&RequestTime=1669872112"
     );
-    b.bench(|| imhook_core::tencent::query::CallbackQuery::parse(black_box(&query)).unwrap());
+    b.bench(|| imhook_core::tencent::CallbackQuery::parse(black_box(&query)).unwrap());
 }
 
 /// Decode benches drop what they decoded inside the timed closure, so that both sides
@@ -245,7 +246,7 @@ mod endpoint {
             .unwrap()
             .as_secs()
             .to_string();
-        let sign = imhook_core::tencent::auth::sign(&Secret::new("xxxxyyyy").unwrap(), &now);
+        let sign = imhook_core::tencent::sign(&Secret::new("xxxxyyyy").unwrap(), &now);
         let query = format!(
             "SdkAppid=1400000001&CallbackCommand=Group.CallbackAfterCreateGroup&contenttype=json&ClientIP=1.2.3.4&OptPlatform=RESTAPI&Sign={sign}&RequestTime={now}"
         );
@@ -261,20 +262,16 @@ mod endpoint {
     fn agora_group_op_signed_distinct(b: Bencher) {
         let rt = rt();
         let secret = Secret::new("imhook-fixture-secret").unwrap();
-        let ep =
-            AgoraEndpoint::post_send(AgoraConfig::new().secret(secret.clone()), Arc::new(Noop))
-                .unwrap();
+        let ep = PostSendEndpoint::new(AgoraConfig::new().secret(secret.clone()), Arc::new(Noop))
+            .unwrap();
         let template: serde_json::Value =
             serde_json::from_str(&fixture("agora/group_op_event.SHARE_FILE.ADD.json")).unwrap();
         let bodies: Vec<bytes::Bytes> = (0..50_000)
             .map(|i| {
                 let mut v = template.clone();
                 let id = format!("demo-org#demo-app_{i}");
-                v["security"] = serde_json::json!(imhook_core::agora::auth::security(
-                    &id,
-                    &secret,
-                    "1729499506255"
-                ));
+                v["security"] =
+                    serde_json::json!(imhook_core::agora::security(&id, &secret, "1729499506255"));
                 v["callId"] = serde_json::json!(id);
                 bytes::Bytes::from(v.to_string())
             })

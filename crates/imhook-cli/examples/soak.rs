@@ -13,8 +13,8 @@
 #![allow(clippy::result_large_err)] // ureq::Error, in a test driver
 
 use imhook_core::Secret;
-use imhook_core::agora::auth::security;
-use imhook_core::tencent::auth::sign;
+use imhook_core::agora::security;
+use imhook_core::tencent::sign;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -169,7 +169,13 @@ pub fn set_member(text: &str, key: &str, value: &str) -> Result<String, Error> {
 pub fn random_hex(bytes: usize) -> Result<String, Error> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| Error::msg(format!("no randomness available: {e}")))?;
-    Ok(imhook_core::wire::to_hex(&buf))
+    Ok(buf
+        .iter()
+        .fold(String::with_capacity(bytes * 2), |mut hex, b| {
+            use std::fmt::Write;
+            let _ = write!(hex, "{b:02x}");
+            hex
+        }))
 }
 
 /// A random u64.

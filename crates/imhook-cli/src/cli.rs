@@ -128,7 +128,7 @@ pub struct ServeArgs {
         long,
         env = "IMHOOK_DEDUPE_CAPACITY",
         value_name = "KEYS",
-        default_value_t = imhook_core::idempotency::DEFAULT_MEMORY_CAPACITY,
+        default_value_t = imhook_core::DEFAULT_MEMORY_CAPACITY,
         value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..),
         conflicts_with = "redis"
     )]

@@ -3,8 +3,8 @@
 use crate::Error;
 use crate::body::{is_json_object, set_member};
 use imhook_core::Secret;
-use imhook_core::agora::{Envelope, auth::security};
-use imhook_core::tencent::auth::sign;
+use imhook_core::agora::{Envelope, security};
+use imhook_core::tencent::sign;
 
 /// A secret from the command line (never echoed back).
 pub fn secret(value: &str, what: &str) -> Result<Secret, Error> {

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Default retention of a handled key: 4 days (the provider's 3-day storage plus margin).
-pub const DEFAULT_TTL: Duration = Duration::from_secs(4 * 24 * 3600);
+pub const DEFAULT_DEDUPE_TTL: Duration = Duration::from_secs(4 * 24 * 3600);
 
 /// What an endpoint adds to its handler deadline to get the in-flight lease of a claim:
 /// 2 s, time to complete the claim in the store after the handler returned (a Redis
@@ -486,13 +486,13 @@ mod tests {
     async fn bounded() {
         let s = MemoryStore::new(160);
         for i in 0..10_000 {
-            s.claim(&k(i), DEFAULT_TTL).await.unwrap();
+            s.claim(&k(i), DEFAULT_DEDUPE_TTL).await.unwrap();
         }
         assert!(s.len() <= 160, "len {}", s.len());
         assert!(s.len() >= 100);
         // the newest key is still remembered
         assert_eq!(
-            s.claim(&k(9_999), DEFAULT_TTL).await.unwrap(),
+            s.claim(&k(9_999), DEFAULT_DEDUPE_TTL).await.unwrap(),
             Claim::InFlight
         );
     }
@@ -518,7 +518,7 @@ mod tests {
     async fn a_dropped_guard_releases_its_claim() {
         let store: Arc<dyn IdempotencyStore> = Arc::new(MemoryStore::new(10));
         let lease = Duration::from_secs(60);
-        let acquired = ClaimGuard::acquire(&store, k(1), lease, DEFAULT_TTL, "test").await;
+        let acquired = ClaimGuard::acquire(&store, k(1), lease, DEFAULT_DEDUPE_TTL, "test").await;
         let Ok(Acquired::Guard(guard)) = acquired else {
             panic!("not claimed");
         };
@@ -527,7 +527,7 @@ mod tests {
         assert_eq!(store.claim(&k(1), lease).await.unwrap(), Claim::Claimed);
         // a completed guard is not released by being dropped
         store.release(&k(1)).await.unwrap();
-        let acquired = ClaimGuard::acquire(&store, k(1), lease, DEFAULT_TTL, "test").await;
+        let acquired = ClaimGuard::acquire(&store, k(1), lease, DEFAULT_DEDUPE_TTL, "test").await;
         let Ok(Acquired::Guard(guard)) = acquired else {
             panic!("not claimed");
         };
@@ -555,7 +555,7 @@ mod tests {
         for _ in 0..32 {
             let s = s.clone();
             tasks.push(tokio::spawn(async move {
-                s.claim(&k(7), DEFAULT_TTL).await.unwrap()
+                s.claim(&k(7), DEFAULT_DEDUPE_TTL).await.unwrap()
             }));
         }
         let mut won = 0;

@@ -4,38 +4,14 @@
 use bytes::Bytes;
 use std::net::SocketAddr;
 
-/// Read access to request headers, whatever HTTP crate the adapter uses.
-pub trait HeaderLookup: Send + Sync {
-    /// The first value of header `name` (case-insensitive), if it is valid UTF-8.
-    fn get(&self, name: &str) -> Option<&str>;
-}
-
-/// A [`HeaderLookup`] with no headers.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoHeaders;
-
-impl HeaderLookup for NoHeaders {
-    fn get(&self, _name: &str) -> Option<&str> {
-        None
-    }
-}
-
-impl HeaderLookup for [(&str, &str)] {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| *v)
-    }
-}
-
-/// One callback request as the core sees it.
+/// One callback request as the core sees it: the body buffered, the framing already
+/// checked by the adapter (see [`StreamingRequest`](crate::StreamingRequest)).
+#[non_exhaustive]
 pub struct Inbound<'a> {
     /// The HTTP method, e.g. `POST`.
     pub method: &'a str,
     /// The raw query string (without `?`), percent-encoded as received.
     pub query: &'a str,
-    /// Request headers.
-    pub headers: &'a dyn HeaderLookup,
     /// The whole body, buffered once by the adapter.
     pub body: Bytes,
     /// The peer address, when the adapter knows it.
@@ -43,6 +19,28 @@ pub struct Inbound<'a> {
 }
 
 impl<'a> Inbound<'a> {
+    /// A request with the given method, query and body, and no peer.
+    ///
+    /// ```
+    /// use imhook_core::Inbound;
+    /// let req = Inbound::new("GET", "", "");
+    /// assert_eq!(req.method, "GET");
+    /// ```
+    pub fn new(method: &'a str, query: &'a str, body: impl Into<Bytes>) -> Self {
+        Self {
+            method,
+            query,
+            body: body.into(),
+            peer: None,
+        }
+    }
+
+    /// Records the peer address.
+    pub fn peer(mut self, peer: Option<SocketAddr>) -> Self {
+        self.peer = peer;
+        self
+    }
+
     /// A `POST` request with the given query and body, no headers and no peer.
     ///
     /// ```
@@ -51,13 +49,7 @@ impl<'a> Inbound<'a> {
     /// assert_eq!(req.method, "POST");
     /// ```
     pub fn post(query: &'a str, body: impl Into<Bytes>) -> Self {
-        Self {
-            method: "POST",
-            query,
-            headers: &NoHeaders,
-            body: body.into(),
-            peer: None,
-        }
+        Self::new("POST", query, body)
     }
 }
 
@@ -79,6 +71,7 @@ pub const TEXT: &str = "text/plain; charset=utf-8";
 
 /// The reply the adapter must send, exactly.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Outbound {
     /// HTTP status code.
     pub status: u16,

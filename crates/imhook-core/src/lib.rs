@@ -3,34 +3,41 @@
 //! decodes them into typed events, de-duplicates them and produces the exact reply
 //! the provider expects.
 //!
-//! Adapters (axum, actix-web, warp) translate a framework request into an
-//! [`Inbound`] and the [`Outbound`] back into a response; every rule lives here.
+//! Adapters (axum, actix-web, warp, tower) translate a framework request into a
+//! [`StreamingRequest`] and the [`Outbound`] back into a response; every rule lives
+//! here, in the one pipeline described in [`Endpoint`].
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod agora;
-pub mod body;
-pub mod clock;
-pub mod endpoint;
-pub mod exec;
-pub mod idempotency;
-pub mod inbound;
+mod clock;
+mod exec;
+mod idempotency;
+mod inbound;
 mod log_value;
-pub mod record;
+mod pipeline;
+mod read;
+mod record;
 #[cfg(feature = "redis")]
-#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
-#[path = "redis_store.rs"]
-pub mod redis;
-pub mod secret;
+mod redis_store;
+mod secret;
 pub mod telemetry;
 pub mod tencent;
-pub mod wire;
+mod wire;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use endpoint::{Endpoint, StreamingRequest, Verify, serve_stream, verify_stream};
-pub use idempotency::{Claim, IdempotencyKey, IdempotencyStore, MemoryStore, StoreError};
-pub use inbound::{HeaderLookup, Inbound, NoHeaders, Outbound};
+pub use idempotency::{
+    Claim, ClaimGuard, DEFAULT_DEDUPE_TTL, DEFAULT_MEMORY_CAPACITY, IdempotencyKey,
+    IdempotencyStore, LEASE_MARGIN, MemoryStore, StoreError,
+};
+pub use inbound::{Inbound, Outbound};
+pub use pipeline::{
+    Endpoint, Limits, StreamingRequest, Verify, content_length, serve_stream, verify_stream,
+};
 pub use record::EventRecord;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use redis_store::RedisStore;
 pub use secret::{Secret, SecretError};
 
 /// The error type handlers return: any error, boxed.

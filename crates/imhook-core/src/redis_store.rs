@@ -1,52 +1,4 @@
-//! A Redis-backed [`IdempotencyStore`], so that several instances behind a load
-//! balancer de-duplicate callbacks together (feature `redis`, which needs Rust 1.88
-//! because of the `redis` crate; the rest of the library builds with 1.85).
-//!
-//! ```no_run
-//! use std::sync::Arc;
-//! use imhook_core::{Secret, agora::AgoraConfig, redis::RedisStore};
-//!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let store = RedisStore::connect("redis://127.0.0.1:6379/").await?.namespace("myapp");
-//! let config = AgoraConfig::new()
-//!     .secret(Secret::new("your-callback-secret")?)
-//!     .store(Arc::new(store));
-//! # let _ = config; Ok(()) }
-//! ```
-//!
-//! # Keys and values
-//!
-//! One string key per callback: `<namespace>:<32 hex digits>`, where the hex digits
-//! are the [`IdempotencyKey`] (a SHA-256 prefix of the callback's identity), so keys
-//! are short and hold no user data. The value is `1` while the callback is being
-//! processed and `2` once it was handled; every key carries the store's TTL
-//! (`PX`), so Redis forgets it by itself.
-//!
-//! - **claim**: one Lua script, atomic on the server: `SET key 1 NX PX lease`; when
-//!   the key already exists its value tells [`Claim::Done`] (`2`) from
-//!   [`Claim::InFlight`] (`1`). Concurrent claims of one key, from any number of
-//!   tasks or processes, yield exactly one [`Claim::Claimed`]. The claim lives for
-//!   the *in-flight lease* the endpoint asks for (its handler deadline plus
-//!   [`LEASE_MARGIN`](crate::idempotency::LEASE_MARGIN): 7 s for Agora post-send,
-//!   2.15 s for pre-send, 3.5 s for Tencent by default), not the retention TTL: if the
-//!   instance holding it dies before completing or releasing it, a resend of the
-//!   callback after the lease is processed instead of being taken for a duplicate.
-//! - **complete**: `SET key 2 PX ttl` (unconditionally: even when the claim expired
-//!   meanwhile, the callback *was* handled).
-//! - **release**: a Lua script deletes the key only while its value is still `1`, so
-//!   a release never forgets a callback that another instance completed. A claim
-//!   dropped unanswered (a cancelled request) is released by a background task.
-//!
-//! # When Redis is unreachable
-//!
-//! Every command is bounded by a timeout (default 500 ms, see
-//! [`RedisStore::timeout`]), connecting included, so a dead or stalled Redis never
-//! holds a provider's request for long: the command fails with a [`StoreError`]
-//! and the endpoint's `StoreFailurePolicy` decides what happens to the callback —
-//! by default (`Process`) it is handled anyway and the failure is logged (a retried
-//! callback may then be handled twice); with `Retry` the endpoint answers 503 and
-//! the provider retries once. The connection is re-established in the background
-//! ([`ConnectionManager`]), so de-duplication resumes by itself when Redis is back.
+//! The Redis-backed de-duplication store.
 
 use crate::idempotency::{Claim, IdempotencyKey, IdempotencyStore, StoreError};
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -81,8 +33,57 @@ end
 return 0
 ";
 
-/// De-duplication state shared through Redis. Cheap to clone (one multiplexed,
-/// self-reconnecting connection is shared by the clones).
+/// A Redis-backed [`IdempotencyStore`], so that several instances behind a load
+/// balancer de-duplicate callbacks together (feature `redis`, which needs Rust 1.88
+/// because of the `redis` crate; the rest of the library builds with 1.85).
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use imhook_core::{Secret, agora::AgoraConfig, RedisStore};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let store = RedisStore::connect("redis://127.0.0.1:6379/").await?.namespace("myapp");
+/// let config = AgoraConfig::new()
+///     .secret(Secret::new("your-callback-secret")?)
+///     .store(Arc::new(store));
+/// # let _ = config; Ok(()) }
+/// ```
+///
+/// # Keys and values
+///
+/// One string key per callback: `<namespace>:<32 hex digits>`, where the hex digits
+/// are the [`IdempotencyKey`] (a SHA-256 prefix of the callback's identity), so keys
+/// are short and hold no user data. The value is `1` while the callback is being
+/// processed and `2` once it was handled; every key carries the store's TTL
+/// (`PX`), so Redis forgets it by itself.
+///
+/// - **claim**: one Lua script, atomic on the server: `SET key 1 NX PX lease`; when
+///   the key already exists its value tells [`Claim::Done`] (`2`) from
+///   [`Claim::InFlight`] (`1`). Concurrent claims of one key, from any number of
+///   tasks or processes, yield exactly one [`Claim::Claimed`]. The claim lives for
+///   the *in-flight lease* the endpoint asks for (its handler deadline plus
+///   [`LEASE_MARGIN`](crate::idempotency::LEASE_MARGIN): 7 s for Agora post-send,
+///   2.15 s for pre-send, 3.5 s for Tencent by default), not the retention TTL: if the
+///   instance holding it dies before completing or releasing it, a resend of the
+///   callback after the lease is processed instead of being taken for a duplicate.
+/// - **complete**: `SET key 2 PX ttl` (unconditionally: even when the claim expired
+///   meanwhile, the callback *was* handled).
+/// - **release**: a Lua script deletes the key only while its value is still `1`, so
+///   a release never forgets a callback that another instance completed. A claim
+///   dropped unanswered (a cancelled request) is released by a background task.
+///
+/// # When Redis is unreachable
+///
+/// Every command is bounded by a timeout (default 500 ms, see
+/// [`RedisStore::timeout`]), connecting included, so a dead or stalled Redis never
+/// holds a provider's request for long: the command fails with a [`StoreError`]
+/// and the endpoint's `StoreFailurePolicy` decides what happens to the callback —
+/// by default (`Process`) it is handled anyway and the failure is logged (a retried
+/// callback may then be handled twice); with `Retry` the endpoint answers 503 and
+/// the provider retries once. The connection is re-established in the background
+/// ([`ConnectionManager`]), so de-duplication resumes by itself when Redis is back.
+///
+/// Cheap to clone (one multiplexed, self-reconnecting connection is shared by the clones).
 #[derive(Clone)]
 pub struct RedisStore {
     conn: ConnectionManager,
@@ -182,7 +183,7 @@ impl RedisStore {
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), imhook_core::StoreError> {
-    /// use imhook_core::{IdempotencyKey, redis::RedisStore};
+    /// use imhook_core::{IdempotencyKey, RedisStore};
     /// let store = RedisStore::connect("redis://127.0.0.1/").await?.namespace("app");
     /// let key = IdempotencyKey::from_parts(&["call-1", "", ""]);
     /// assert_eq!(store.redis_key(&key), format!("app:{}", key.to_hex()));

@@ -5,23 +5,6 @@
 //! helpers accept every such shape in one pass over the input (no intermediate
 //! `serde_json::Value`), and turn anything unusable in an *optional* field into
 //! `None` instead of failing the whole event.
-//!
-//! ```
-//! use serde::Deserialize;
-//! #[derive(Deserialize)]
-//! struct T {
-//!     #[serde(default, deserialize_with = "imhook_core::wire::opt_i64")]
-//!     n: Option<i64>,
-//!     #[serde(default, deserialize_with = "imhook_core::wire::string_list")]
-//!     l: Vec<String>,
-//! }
-//! let t: T = serde_json::from_str(r#"{"n":"1670574414123","l":"a"}"#).unwrap();
-//! assert_eq!(t.n, Some(1670574414123));
-//! assert_eq!(t.l, vec!["a".to_string()]);
-//! let t: T = serde_json::from_str(r#"{"n":1.5,"l":null}"#).unwrap();
-//! assert_eq!(t.n, None);
-//! assert!(t.l.is_empty());
-//! ```
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -315,20 +298,8 @@ pub fn looks_like_object(body: &[u8]) -> bool {
         .is_some_and(|b| *b == b'{')
 }
 
-/// Maximum JSON nesting accepted before any decode (serde_json itself stops at 128).
-pub const MAX_DEPTH: usize = 128;
-
 /// The content of a raw JSON string token, borrowed when it has no escapes; `None` for
 /// any other JSON value.
-///
-/// ```
-/// use imhook_core::wire::raw_json_str;
-/// use serde_json::value::RawValue;
-/// let raw: &RawValue = serde_json::from_str(r#""a\"b""#).unwrap();
-/// assert_eq!(raw_json_str(raw).as_deref(), Some("a\"b"));
-/// let raw: &RawValue = serde_json::from_str("12").unwrap();
-/// assert_eq!(raw_json_str(raw), None);
-/// ```
 pub fn raw_json_str(raw: &serde_json::value::RawValue) -> Option<std::borrow::Cow<'_, str>> {
     use std::borrow::Cow;
     let text = raw.get();
@@ -352,13 +323,6 @@ pub fn hex_digit(b: u8) -> Option<u8> {
 }
 
 /// Exactly `2 * N` hex digits (either case) as `N` bytes; `None` for any other input.
-///
-/// ```
-/// use imhook_core::wire::{decode_hex, to_hex};
-/// assert_eq!(decode_hex::<2>("0aFf"), Some([0x0a, 0xff]));
-/// assert_eq!(decode_hex::<2>("0aF"), None);
-/// assert_eq!(to_hex(&[0x0a, 0xff]), "0aff");
-/// ```
 pub fn decode_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
     let b = s.as_bytes();
     if b.len() != 2 * N {
@@ -445,5 +409,180 @@ mod tests {
         assert!(looks_like_object(b" \n{}"));
         assert!(!looks_like_object(b"[]"));
         assert!(!looks_like_object(b""));
+    }
+}
+
+/// Declares an enum mirroring a wire string, with an `Other(String)` catch-all that
+/// keeps unknown values verbatim, and (de)serialisation as that string.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value this version does not know, kept verbatim.
+            Other(String),
+        }
+
+        impl $name {
+            /// The wire text of this value.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)+
+                    Self::Other(s) => s,
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(s: String) -> Self {
+                match s.as_str() {
+                    $($wire => Self::$variant,)+
+                    _ => Self::Other(s),
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self::from(s.to_owned())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                String::deserialize(d).map(Self::from)
+            }
+        }
+    };
+}
+pub(crate) use wire_enum;
+
+/// Declares an enum mirroring a wire integer, with an `Other(i64)` catch-all that keeps
+/// unknown values, and (de)serialisation as that integer (a numeric string is accepted).
+macro_rules! int_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A value this version does not know, kept.
+            Other(i64),
+        }
+
+        impl $name {
+            /// The wire number of this value.
+            pub fn code(&self) -> i64 {
+                match self {
+                    $(Self::$variant => $wire,)+
+                    Self::Other(n) => *n,
+                }
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(n: i64) -> Self {
+                match n {
+                    $($wire => Self::$variant,)+
+                    n => Self::Other(n),
+                }
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_i64(self.code())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                crate::wire::req_i64(d).map(Self::from)
+            }
+        }
+    };
+}
+pub(crate) use int_enum;
+
+/// An optional wire integer enum: an integer (or numeric string) becomes the enum
+/// (unknown values `Other`), any other shape is `None`.
+pub(crate) fn opt_int_enum<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: From<i64>,
+{
+    Ok(crate::wire::opt_i64(d)?.map(T::from))
+}
+
+/// An optional wire enum: a string becomes the enum (unknown values `Other`), any
+/// other shape is `None`.
+pub(crate) fn opt_enum<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: From<String>,
+{
+    Ok(crate::wire::opt_string(d)?.map(T::from))
+}
+
+/// `true` for an empty list (skip it when serialising).
+pub(crate) fn is_empty<T>(v: &[T]) -> bool {
+    v.is_empty()
+}
+
+/// An optional object: a value that decodes as `T` is `Some`, `null` or any other shape
+/// is `None`.
+pub(crate) fn opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let raw = <Option<Box<serde_json::value::RawValue>> as serde::Deserialize>::deserialize(d)?;
+    Ok(raw.and_then(|r| serde_json::from_str(r.get()).ok()))
+}
+
+#[cfg(test)]
+mod doc_examples {
+    #[test]
+    fn module_example() {
+        use serde::Deserialize;
+        #[derive(Deserialize)]
+        struct T {
+            #[serde(default, deserialize_with = "crate::wire::opt_i64")]
+            n: Option<i64>,
+            #[serde(default, deserialize_with = "crate::wire::string_list")]
+            l: Vec<String>,
+        }
+        let t: T = serde_json::from_str(r#"{"n":"1670574414123","l":"a"}"#).unwrap();
+        assert_eq!(t.n, Some(1670574414123));
+        assert_eq!(t.l, vec!["a".to_string()]);
+        let t: T = serde_json::from_str(r#"{"n":1.5,"l":null}"#).unwrap();
+        assert_eq!(t.n, None);
+        assert!(t.l.is_empty());
+    }
+
+    #[test]
+    fn example_0() {
+        use crate::wire::raw_json_str;
+        use serde_json::value::RawValue;
+        let raw: &RawValue = serde_json::from_str(r#""a\"b""#).unwrap();
+        assert_eq!(raw_json_str(raw).as_deref(), Some("a\"b"));
+        let raw: &RawValue = serde_json::from_str("12").unwrap();
+        assert_eq!(raw_json_str(raw), None);
+    }
+
+    #[test]
+    fn example_1() {
+        use crate::wire::{decode_hex, to_hex};
+        assert_eq!(decode_hex::<2>("0aFf"), Some([0x0a, 0xff]));
+        assert_eq!(decode_hex::<2>("0aF"), None);
+        assert_eq!(to_hex(&[0x0a, 0xff]), "0aff");
     }
 }

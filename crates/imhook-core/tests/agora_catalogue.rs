@@ -3,8 +3,8 @@
 //! replies from typed decisions.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use imhook_core::agora::catalogue::FAMILIES;
-use imhook_core::agora::decision::ChatroomMsgLevel;
+use imhook_core::agora::ChatroomMsgLevel;
+use imhook_core::agora::events::FAMILIES;
 use imhook_core::agora::events::*;
 use imhook_core::agora::{AgoraEvent, AgoraKind, Envelope, PreSendDecision};
 use serde_json::{Value, json};

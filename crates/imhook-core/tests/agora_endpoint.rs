@@ -2,13 +2,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use async_trait::async_trait;
-use imhook_core::agora::auth::security;
 use imhook_core::agora::events::PreSendEvent;
+use imhook_core::agora::security;
 use imhook_core::agora::{
-    AgoraConfig, AgoraEndpoint, AgoraEvent, AgoraVerifier, CallbackEvent, CallbackHandler, Context,
-    PostSendFailurePolicy, PreSendDecision, PreSendFailurePolicy, UnsignedPolicy,
+    AgoraConfig, AgoraEvent, CallbackHandler, Context, PostSendEndpoint, PostSendFailurePolicy,
+    PreSendDecision, PreSendEndpoint, PreSendFailurePolicy, UnsignedPolicy,
 };
-use imhook_core::{BoxError, Endpoint, FixedClock, Inbound, MemoryStore, Outbound, Secret, Verify};
+use imhook_core::{BoxError, Endpoint, FixedClock, Inbound, MemoryStore, Outbound, Secret};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::Mutex;
@@ -94,12 +94,12 @@ fn config() -> AgoraConfig {
         .pre_send_deadline(Duration::from_millis(100))
 }
 
-fn post(cfg: AgoraConfig, h: &Arc<Recorder>) -> AgoraEndpoint {
-    AgoraEndpoint::post_send(cfg, h.clone()).unwrap()
+fn post(cfg: AgoraConfig, h: &Arc<Recorder>) -> PostSendEndpoint {
+    PostSendEndpoint::new(cfg, h.clone()).unwrap()
 }
 
-fn pre(cfg: AgoraConfig, h: &Arc<Recorder>) -> AgoraEndpoint {
-    AgoraEndpoint::pre_send(cfg, h.clone()).unwrap()
+fn pre(cfg: AgoraConfig, h: &Arc<Recorder>) -> PreSendEndpoint {
+    PreSendEndpoint::new(cfg, h.clone()).unwrap()
 }
 
 fn signed(mut body: Value, call_id: &str, ts: i64, secret: &str) -> String {
@@ -131,7 +131,7 @@ fn pre_send_body(call_id: &str) -> String {
     )
 }
 
-async fn send(ep: &AgoraEndpoint, body: impl Into<bytes::Bytes>) -> Outbound {
+async fn send(ep: &(impl Endpoint + ?Sized), body: impl Into<bytes::Bytes>) -> Outbound {
     ep.handle(Inbound::post("", body.into())).await
 }
 
@@ -154,13 +154,24 @@ fn assert_short_json_error(out: &Outbound, status: u16) {
     assert!(!out.body_text().contains(SECRET));
 }
 
+/// The request as an adapter hands it over: method and declared length checked before
+/// the (empty) body is read.
+async fn streamed(ep: &impl Endpoint, method: &str, declared: Option<u64>) -> Outbound {
+    let chunks = futures_util::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::new())]);
+    imhook_core::serve_stream(
+        ep,
+        imhook_core::StreamingRequest::new(method, "", declared, chunks),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn method_and_size() {
     let h = Recorder::new(Mode::Ok);
     let ep = post(config().body_limit(100), &h);
-    assert_eq!(ep.precheck("GET", None).unwrap().status, 405);
-    assert_eq!(ep.precheck("POST", Some(101)).unwrap().status, 413);
-    assert!(ep.precheck("POST", Some(100)).is_none());
+    assert_eq!(streamed(&ep, "GET", None).await.status, 405);
+    assert_eq!(streamed(&ep, "POST", Some(101)).await.status, 413);
+    assert!(![405, 413].contains(&streamed(&ep, "POST", Some(100)).await.status));
     let mut req = Inbound::post("", message("a"));
     req.method = "DELETE";
     assert_eq!(ep.handle(req).await.status, 405);
@@ -171,7 +182,9 @@ async fn method_and_size() {
 #[tokio::test]
 async fn bad_bodies_are_400_on_both_routes() {
     let h = Recorder::new(Mode::Ok);
-    for ep in [post(config(), &h), pre(config(), &h)] {
+    let endpoints: [Box<dyn Endpoint>; 2] =
+        [Box::new(post(config(), &h)), Box::new(pre(config(), &h))];
+    for ep in endpoints {
         for body in [
             &b""[..],
             b" ",
@@ -181,7 +194,7 @@ async fn bad_bodies_are_400_on_both_routes() {
             b"{\"callId\":",
             b"7",
         ] {
-            assert_short_json_error(&send(&ep, body.to_vec()).await, 400);
+            assert_short_json_error(&send(ep.as_ref(), body.to_vec()).await, 400);
         }
     }
     assert_eq!(h.calls(), 0);
@@ -280,8 +293,8 @@ async fn unsigned_policies() {
 #[tokio::test]
 async fn no_secret_needs_an_explicit_insecure_mode() {
     let h = Recorder::new(Mode::Ok);
-    assert!(AgoraEndpoint::post_send(AgoraConfig::new(), h.clone()).is_err());
-    let ep = AgoraEndpoint::post_send(AgoraConfig::new().insecure(), h.clone()).unwrap();
+    assert!(PostSendEndpoint::new(AgoraConfig::new(), h.clone()).is_err());
+    let ep = PostSendEndpoint::new(AgoraConfig::new().insecure(), h.clone()).unwrap();
     assert_eq!(send(&ep, message("i_1")).await.status, 200);
     assert!(!h.seen.lock().unwrap().last().unwrap().1);
 }
@@ -344,7 +357,7 @@ async fn every_signed_fixture_is_accepted_once_through_one_endpoint() {
     for r in manifest["requests"].as_array().unwrap() {
         let file = r["file"].as_str().unwrap();
         let body = fixture(file);
-        let ep = if r["route"] == "pre_send" {
+        let ep: &dyn Endpoint = if r["route"] == "pre_send" {
             &pre_ep
         } else {
             &post_ep
@@ -398,7 +411,9 @@ async fn concurrent_duplicates_call_the_handler_once() {
     for _ in 0..32 {
         let ep = ep.clone();
         let body = body.clone();
-        tasks.push(tokio::spawn(async move { send(&ep, body).await.status }));
+        tasks.push(tokio::spawn(
+            async move { send(ep.as_ref(), body).await.status },
+        ));
     }
     for t in tasks {
         assert_eq!(t.await.unwrap(), 200);
@@ -497,25 +512,31 @@ async fn freshness_window_is_optional() {
 
 #[tokio::test]
 async fn verifier_for_extractors() {
-    let v = AgoraVerifier::post_send(config());
-    let cb = v.verify(Inbound::post("", message("e_1"))).await.unwrap();
-    assert!(matches!(cb.event, CallbackEvent::PostSend(_)));
+    let v = config();
+    let cb = v
+        .verify_post_send(Inbound::post("", message("e_1")))
+        .await
+        .unwrap();
+    assert!(matches!(cb.event, AgoraEvent::Message(_)));
     assert_eq!(cb.ctx.kind, "message/chat");
     assert_eq!(cb.ack().await.body_text(), "{}");
     // the acknowledged callback is now a duplicate
     let dup = v
-        .verify(Inbound::post("", message("e_1")))
+        .verify_post_send(Inbound::post("", message("e_1")))
         .await
         .unwrap_err();
     assert_eq!(
         (dup.status, dup.body_text().into_owned()),
         (200, "{}".to_owned())
     );
-    let bad = v.verify(Inbound::post("", "[]")).await.unwrap_err();
+    let bad = v
+        .verify_post_send(Inbound::post("", "[]"))
+        .await
+        .unwrap_err();
     assert_eq!(bad.status, 400);
-    let p = AgoraVerifier::pre_send(config());
+    let p = config();
     let cb = p
-        .verify(Inbound::post("", pre_send_body("e_2")))
+        .verify_pre_send(Inbound::post("", pre_send_body("e_2")))
         .await
         .unwrap();
     let out = cb.decide(&PreSendDecision::Block { code: None }).await;
@@ -574,8 +595,8 @@ mod properties {
         fn arbitrary_bodies_get_a_status_from_the_table(body in proptest::collection::vec(any::<u8>(), 0..512), pre_send in any::<bool>()) {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             let h = Recorder::new(Mode::Ok);
-            let ep = if pre_send { pre(config(), &h) } else { post(config(), &h) };
-            let out = rt.block_on(send(&ep, body));
+            let ep: Box<dyn Endpoint> = if pre_send { Box::new(pre(config(), &h)) } else { Box::new(post(config(), &h)) };
+            let out = rt.block_on(send(ep.as_ref(), body));
             prop_assert!([200u16, 400, 401].contains(&out.status));
             prop_assert!(out.body.len() < 1000);
         }
@@ -589,9 +610,9 @@ mod properties {
         ) {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             let h = Recorder::new(Mode::Ok);
-            let ep = if pre_send { pre(config(), &h) } else { post(config(), &h) };
+            let ep: Box<dyn Endpoint> = if pre_send { Box::new(pre(config(), &h)) } else { Box::new(post(config(), &h)) };
             let body = signed(json!({"chat_type": chat_type, "payload": {"operation": op, "type": op}, "extra": extra}), "prop_1", 7, SECRET);
-            let out = rt.block_on(send(&ep, body));
+            let out = rt.block_on(send(ep.as_ref(), body));
             prop_assert_eq!(out.status, 200);
         }
     }

@@ -4,11 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use async_trait::async_trait;
-use imhook_core::agora::auth::security;
 use imhook_core::agora::events::PreSendEvent;
+use imhook_core::agora::security;
 use imhook_core::agora::{
-    AgoraConfig, AgoraEndpoint, AgoraEvent, AgoraVerifier, CallbackHandler, Context,
-    PreSendDecision, UnsignedPolicy,
+    AgoraConfig, AgoraEvent, CallbackHandler, Context, PostSendEndpoint, PreSendDecision,
+    PreSendEndpoint, UnsignedPolicy,
 };
 use imhook_core::tencent::{self, TencentConfig, TencentEndpoint};
 use imhook_core::{
@@ -88,8 +88,8 @@ fn config() -> AgoraConfig {
         .post_send_deadline(Duration::from_secs(60))
 }
 
-fn post(cfg: AgoraConfig, h: &Arc<Recorder>) -> AgoraEndpoint {
-    AgoraEndpoint::post_send(cfg, h.clone()).unwrap()
+fn post(cfg: AgoraConfig, h: &Arc<Recorder>) -> PostSendEndpoint {
+    PostSendEndpoint::new(cfg, h.clone()).unwrap()
 }
 
 fn signed(mut body: Value, call_id: &str, ts: i64) -> String {
@@ -111,7 +111,7 @@ fn message(call_id: &str, event_type: &str, to: &str) -> String {
     )
 }
 
-async fn send(ep: &AgoraEndpoint, body: impl Into<bytes::Bytes>) -> Outbound {
+async fn send(ep: &impl Endpoint, body: impl Into<bytes::Bytes>) -> Outbound {
     ep.handle(Inbound::post("", body.into())).await
 }
 
@@ -341,7 +341,7 @@ async fn post_send_and_pre_send_keys_never_meet_in_one_store() {
     let h = Recorder::new();
     let cfg = config().dedupe_pre_send(true);
     let post_ep = post(cfg.clone(), &h);
-    let pre_ep = AgoraEndpoint::pre_send(cfg, h.clone()).unwrap();
+    let pre_ep = PreSendEndpoint::new(cfg, h.clone()).unwrap();
     let body = signed(
         json!({"chat_type":"chat","from":"u1","to":"u2","msg_id":"1","payload":{"type":"txt","msg":"hi"}}),
         "org#app_555",
@@ -414,17 +414,29 @@ async fn a_request_cancelled_mid_handler_releases_its_claim() {
 
 #[tokio::test]
 async fn an_extractor_callback_dropped_without_an_answer_releases_its_claim() {
-    let v = AgoraVerifier::post_send(config());
+    let v = config();
     let body = message("org#app_drop", "chat", "bob");
-    let cb = v.verify(Inbound::post("", body.clone())).await.unwrap();
+    let cb = v
+        .verify_post_send(Inbound::post("", body.clone()))
+        .await
+        .unwrap();
     // while it is held, a concurrent copy is in flight
-    let dup = v.verify(Inbound::post("", body.clone())).await.unwrap_err();
+    let dup = v
+        .verify_post_send(Inbound::post("", body.clone()))
+        .await
+        .unwrap_err();
     assert_eq!(dup.status, 200);
     drop(cb); // the application returned early without ack/retry/decide
-    let cb = v.verify(Inbound::post("", body.clone())).await.unwrap();
+    let cb = v
+        .verify_post_send(Inbound::post("", body.clone()))
+        .await
+        .unwrap();
     cb.ack().await;
     assert_eq!(
-        v.verify(Inbound::post("", body)).await.unwrap_err().status,
+        v.verify_post_send(Inbound::post("", body))
+            .await
+            .unwrap_err()
+            .status,
         200
     );
 }
@@ -435,23 +447,23 @@ async fn an_extractor_callback_dropped_without_an_answer_releases_its_claim() {
 #[tokio::test]
 async fn an_abandoned_claim_lapses_after_the_handler_deadline_and_a_margin() {
     let deadline = Duration::from_millis(100);
-    let v = AgoraVerifier::post_send(config().post_send_deadline(deadline));
+    let v = config().post_send_deadline(deadline);
     let body = message("org#app_crash", "chat", "bob");
-    let cb = v.verify(Inbound::post("", body.clone())).await.unwrap();
+    let cb = v
+        .verify_post_send(Inbound::post("", body.clone()))
+        .await
+        .unwrap();
     std::mem::forget(cb);
     assert_eq!(
-        v.verify(Inbound::post("", body.clone()))
+        v.verify_post_send(Inbound::post("", body.clone()))
             .await
             .unwrap_err()
             .status,
         200
     );
-    tokio::time::sleep(
-        deadline + imhook_core::idempotency::LEASE_MARGIN + Duration::from_millis(200),
-    )
-    .await;
+    tokio::time::sleep(deadline + imhook_core::LEASE_MARGIN + Duration::from_millis(200)).await;
     assert!(
-        v.verify(Inbound::post("", body)).await.is_ok(),
+        v.verify_post_send(Inbound::post("", body)).await.is_ok(),
         "the abandoned claim was still in flight"
     );
 }
@@ -471,7 +483,7 @@ fn tencent_config(store: Arc<MemoryStore>) -> TencentConfig {
 
 fn tencent_query(time: i64) -> String {
     let t = time.to_string();
-    let s = tencent::auth::sign(&Secret::new("xxxxyyyy").unwrap(), &t);
+    let s = tencent::sign(&Secret::new("xxxxyyyy").unwrap(), &t);
     format!("SdkAppid=1400000001&CallbackCommand={T_AFTER}&Sign={s}&RequestTime={t}")
 }
 

@@ -6,15 +6,13 @@
 #![cfg(feature = "redis")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+use imhook_core::LEASE_MARGIN;
+use imhook_core::RedisStore;
 use imhook_core::agora::{
-    AgoraConfig, AgoraEndpoint, AgoraEvent, AgoraVerifier, CallbackHandler, Context,
-    PostSendFailurePolicy, StoreFailurePolicy, auth::security,
+    AgoraConfig, AgoraEvent, CallbackHandler, Context, PostSendEndpoint, PostSendFailurePolicy,
+    StoreFailurePolicy, security,
 };
-use imhook_core::idempotency::LEASE_MARGIN;
-use imhook_core::redis::RedisStore;
-use imhook_core::{
-    BoxError, Claim, Endpoint, IdempotencyKey, IdempotencyStore, Inbound, Secret, Verify,
-};
+use imhook_core::{BoxError, Claim, Endpoint, IdempotencyKey, IdempotencyStore, Inbound, Secret};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -555,16 +553,16 @@ fn endpoint(
     handler: Arc<Counting>,
     post_send: PostSendFailurePolicy,
     on_store_failure: StoreFailurePolicy,
-) -> AgoraEndpoint {
+) -> PostSendEndpoint {
     let config = AgoraConfig::new()
         .secret(Secret::new(SECRET).unwrap())
         .store(Arc::new(store))
         .post_send_failure(post_send)
         .store_failure(on_store_failure);
-    AgoraEndpoint::post_send(config, handler).unwrap()
+    PostSendEndpoint::new(config, handler).unwrap()
 }
 
-async fn post(ep: &AgoraEndpoint, body: String) -> u16 {
+async fn post(ep: &PostSendEndpoint, body: String) -> u16 {
     ep.handle(Inbound::post("", body)).await.status
 }
 
@@ -676,15 +674,13 @@ async fn an_abandoned_claim_lapses_after_the_handler_deadline_and_a_margin() {
         .await
         .unwrap()
         .namespace(ns.clone());
-    let verifier = AgoraVerifier::post_send(
-        AgoraConfig::new()
-            .secret(Secret::new(SECRET).unwrap())
-            .store(Arc::new(store))
-            .post_send_deadline(deadline),
-    );
+    let verifier = AgoraConfig::new()
+        .secret(Secret::new(SECRET).unwrap())
+        .store(Arc::new(store))
+        .post_send_deadline(deadline);
     let body = signed("demo-org#demo-app_abandoned-1");
     let cb = verifier
-        .verify(Inbound::post("", body.clone()))
+        .verify_post_send(Inbound::post("", body.clone()))
         .await
         .unwrap();
     std::mem::forget(cb);
@@ -701,13 +697,16 @@ async fn an_abandoned_claim_lapses_after_the_handler_deadline_and_a_margin() {
     );
     assert!(
         verifier
-            .verify(Inbound::post("", body.clone()))
+            .verify_post_send(Inbound::post("", body.clone()))
             .await
             .is_err()
     );
     tokio::time::sleep(lease + Duration::from_millis(300)).await;
     assert!(
-        verifier.verify(Inbound::post("", body)).await.is_ok(),
+        verifier
+            .verify_post_send(Inbound::post("", body))
+            .await
+            .is_ok(),
         "the abandoned claim was still in flight"
     );
 }

@@ -2,8 +2,8 @@
 //! typed command and round-trips, every reply fixture is produced from a typed decision.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use imhook_core::tencent::decision::*;
 use imhook_core::tencent::events::*;
+use imhook_core::tencent::*;
 use imhook_core::tencent::{Reply, TencentEvent};
 use serde_json::{Value, json};
 
@@ -261,7 +261,7 @@ fn unknown_enum_values_are_kept_verbatim_and_the_event_stays_known() {
         panic!()
     };
     assert_eq!(e.group_type, GroupType::Other("Work".into()));
-    assert_eq!(e.join_type, Some(group::JoinType::Other("Scanned".into())));
+    assert_eq!(e.join_type, Some(JoinType::Other("Scanned".into())));
     let rec = ev.record();
     assert_eq!(rec.event["Type"], "Work");
     assert_eq!(rec.event["JoinType"], "Scanned");
@@ -272,7 +272,7 @@ fn unknown_enum_values_are_kept_verbatim_and_the_event_stays_known() {
     let TencentEvent::AfterGroupMsgExtension(e) = &ev else {
         panic!()
     };
-    assert_eq!(e.operate_type, group::OperateType::Other(9));
+    assert_eq!(e.operate_type, OperateType::Other(9));
     assert_eq!(e.msg_seq, 5);
     assert_eq!(ev.record().event["OperateType"], 9);
 }
@@ -711,7 +711,7 @@ fn alert_bot_and_moderation_commands_decode_their_documented_fields() {
     else {
         panic!()
     };
-    assert_eq!(e.operate_type, group::OperateType::Set);
+    assert_eq!(e.operate_type, OperateType::Set);
     assert_eq!(e.extension_list.len(), 3);
     assert_eq!(e.seq, Some(1));
     let ev = decode(
@@ -721,7 +721,7 @@ fn alert_bot_and_moderation_commands_decode_their_documented_fields() {
     let TencentEvent::AfterC2cMsgExtension(e) = &ev else {
         panic!("{ev:?}")
     };
-    assert_eq!(e.operate_type, group::OperateType::Delete);
+    assert_eq!(e.operate_type, OperateType::Delete);
     assert!(
         e.extension_list
             .iter()
@@ -752,7 +752,7 @@ fn a_command_outside_the_catalogue_stays_raw() {
 #[tokio::test]
 async fn every_listed_command_decodes_and_dispatches_as_its_row_says() {
     use async_trait::async_trait;
-    use imhook_core::tencent::handler::dispatch;
+    use imhook_core::tencent::dispatch;
     use imhook_core::tencent::{CallbackHandler, Context};
 
     struct Defaults;

@@ -64,12 +64,14 @@
 #![forbid(unsafe_code)]
 
 use bytes::Bytes;
-use http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header};
+use http::{HeaderValue, Request, Response, StatusCode, header};
 use http_body::Body;
 use http_body_util::{BodyExt, Either, Full};
-use imhook_core::agora::{AgoraConfig, AgoraEndpoint, ConfigError};
+use imhook_core::agora::{AgoraConfig, ConfigError, PostSendEndpoint, PreSendEndpoint};
 use imhook_core::tencent::{TencentConfig, TencentEndpoint};
-use imhook_core::{Endpoint, HeaderLookup, Outbound, StreamingRequest, serve_stream};
+use imhook_core::{
+    Endpoint, Outbound, StreamingRequest, Verify, content_length, serve_stream, verify_stream,
+};
 use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
@@ -77,7 +79,6 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -89,15 +90,6 @@ pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
 /// records it in the callback's context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PeerAddr(pub SocketAddr);
-
-/// Header lookup over an [`http::HeaderMap`].
-struct Headers<'a>(&'a HeaderMap);
-
-impl HeaderLookup for Headers<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name)?.to_str().ok()
-    }
-}
 
 /// An [`Outbound`] as an HTTP response: its status, `Content-Type`, `Allow` (405) and
 /// `Connection: close` when the reply [closes the connection](Outbound::closes_connection)
@@ -120,34 +112,80 @@ pub fn response(out: Outbound) -> Response<Full<Bytes>> {
     resp
 }
 
+/// The parts of an [`http::Request`] the pipeline reads, body still unread: method,
+/// query, declared `Content-Length` and peer (`peer`, or the [`PeerAddr`] extension).
+fn streaming<B>(
+    parts: &http::request::Parts,
+    body: B,
+    peer: Option<SocketAddr>,
+) -> StreamingRequest<'_, http_body_util::BodyDataStream<B>>
+where
+    B: Body,
+{
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| content_length(v.as_bytes()));
+    let peer = peer.or_else(|| parts.extensions.get::<PeerAddr>().map(|p| p.0));
+    StreamingRequest::new(
+        parts.method.as_str(),
+        parts.uri.query().unwrap_or(""),
+        declared,
+        body.into_data_stream(),
+    )
+    .peer(peer)
+}
+
+/// Answers `req` with `endpoint`: the whole pipeline, from the method check to the reply.
+pub async fn serve<E, B>(endpoint: &E, req: Request<B>) -> Response<Full<Bytes>>
+where
+    E: Endpoint + ?Sized,
+    B: Body,
+{
+    let (parts, body) = req.into_parts();
+    response(serve_stream(endpoint, streaming(&parts, body, None)).await)
+}
+
+/// Verifies `req` with `verifier` (a [`TencentConfig`] or an [`AgoraConfig`]) for an
+/// extractor: the verified callback `T`, or the exact reply the mounted endpoint would
+/// have sent. `peer` overrides the [`PeerAddr`] extension.
+pub async fn verify<T, V, B>(
+    verifier: &V,
+    req: Request<B>,
+    peer: Option<SocketAddr>,
+) -> Result<T, Outbound>
+where
+    T: Send + 'static,
+    V: Verify<T> + ?Sized,
+    B: Body,
+{
+    let (parts, body) = req.into_parts();
+    verify_stream(verifier, streaming(&parts, body, peer)).await
+}
+
 /// One callback endpoint as a tower [`Service`]: every request it gets is answered by
 /// the endpoint (405 for all but `POST`, 413 before reading a declared body over the
 /// limit, 413 when a streamed body passes it, 408 when the body does not arrive within
-/// the [read timeout](Self::read_timeout), then the whole pipeline). Cloning shares the
+/// the configuration's read timeout, then the whole pipeline). Cloning shares the
 /// endpoint, hence its de-duplication store. It never fails: the error type is
 /// [`Infallible`].
 #[derive(Clone)]
 pub struct CallbackService {
     endpoint: Arc<dyn Endpoint>,
-    read_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for CallbackService {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CallbackService")
             .field("provider", &self.endpoint.provider())
-            .field("read_timeout", &self.read_timeout)
             .finish_non_exhaustive()
     }
 }
 
 impl CallbackService {
-    /// A service answering with `endpoint`, with no read timeout.
+    /// A service answering with `endpoint`.
     pub fn new(endpoint: Arc<dyn Endpoint>) -> Self {
-        Self {
-            endpoint,
-            read_timeout: None,
-        }
+        Self { endpoint }
     }
 
     /// The Tencent Cloud IM endpoint.
@@ -163,9 +201,7 @@ impl CallbackService {
         config: AgoraConfig,
         handler: Arc<dyn imhook_core::agora::CallbackHandler>,
     ) -> Result<Self, ConfigError> {
-        Ok(Self::new(Arc::new(AgoraEndpoint::post_send(
-            config, handler,
-        )?)))
+        Ok(Self::new(Arc::new(PostSendEndpoint::new(config, handler)?)))
     }
 
     /// The Agora pre-send endpoint.
@@ -173,17 +209,7 @@ impl CallbackService {
         config: AgoraConfig,
         handler: Arc<dyn imhook_core::agora::CallbackHandler>,
     ) -> Result<Self, ConfigError> {
-        Ok(Self::new(Arc::new(AgoraEndpoint::pre_send(
-            config, handler,
-        )?)))
-    }
-
-    /// Gives the whole body at most `timeout` to arrive (408 after it), against clients
-    /// that send it slowly.
-    #[must_use]
-    pub fn read_timeout(mut self, timeout: Duration) -> Self {
-        self.read_timeout = Some(timeout);
-        self
+        Ok(Self::new(Arc::new(PreSendEndpoint::new(config, handler)?)))
     }
 }
 
@@ -203,24 +229,7 @@ where
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
         let endpoint = self.endpoint.clone();
-        let read_timeout = self.read_timeout;
-        Box::pin(async move {
-            let peer = req.extensions().get::<PeerAddr>().map(|p| p.0);
-            let (parts, body) = req.into_parts();
-            let out = serve_stream(
-                endpoint.as_ref(),
-                StreamingRequest {
-                    method: parts.method.as_str(),
-                    query: parts.uri.query().unwrap_or(""),
-                    headers: &Headers(&parts.headers),
-                    peer,
-                    body: body.into_data_stream(),
-                    read_timeout,
-                },
-            )
-            .await;
-            Ok(response(out))
-        })
+        Box::pin(async move { Ok(serve(endpoint.as_ref(), req).await) })
     }
 }
 

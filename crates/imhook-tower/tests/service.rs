@@ -10,7 +10,7 @@ use http_body_util::{BodyExt, Full, StreamBody};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
-use imhook::agora::{self, AgoraConfig, AgoraEndpoint, AgoraEvent};
+use imhook::agora::{self, AgoraConfig, AgoraEvent, PostSendEndpoint};
 use imhook::tencent::{self, Reply, TencentConfig, TencentEndpoint, TencentEvent};
 use imhook::tower::{CallbackLayer, CallbackService, PeerAddr};
 use imhook::{BoxError, Endpoint, MemoryStore, Secret, async_trait};
@@ -52,11 +52,14 @@ impl agora::CallbackHandler for Counter {
     }
 }
 
-fn tencent_endpoint(counter: &Arc<Counter>) -> Arc<dyn Endpoint> {
-    let config = TencentConfig::new(APP)
+fn tencent_config() -> TencentConfig {
+    TencentConfig::new(APP)
         .token(Secret::new(TOKEN).unwrap())
-        .body_limit(LIMIT);
-    Arc::new(TencentEndpoint::new(config, counter.clone()))
+        .body_limit(LIMIT)
+}
+
+fn tencent_endpoint(counter: &Arc<Counter>) -> Arc<dyn Endpoint> {
+    Arc::new(TencentEndpoint::new(tencent_config(), counter.clone()))
 }
 
 fn agora_config() -> AgoraConfig {
@@ -72,7 +75,7 @@ fn tencent_query(token: &str) -> String {
         .unwrap()
         .as_secs()
         .to_string();
-    let sign = imhook::tencent::auth::sign(&Secret::new(token).unwrap(), &time);
+    let sign = imhook::tencent::sign(&Secret::new(token).unwrap(), &time);
     format!(
         "SdkAppid={APP}&CallbackCommand=C2C.CallbackAfterSendMsg&contenttype=json&ClientIP=203.0.113.7&OptPlatform=RESTAPI&Sign={sign}&RequestTime={time}"
     )
@@ -82,8 +85,7 @@ const TENCENT_BODY: &str = r#"{"CallbackCommand":"C2C.CallbackAfterSendMsg","Fro
 
 fn agora_message(call_id: &str) -> String {
     let ts = 1_729_499_506_255i64;
-    let security =
-        imhook::agora::auth::security(call_id, &Secret::new(SECRET).unwrap(), &ts.to_string());
+    let security = imhook::agora::security(call_id, &Secret::new(SECRET).unwrap(), &ts.to_string());
     serde_json::json!({
         "callId": call_id, "timestamp": ts, "security": security,
         "chat_type": "chat", "eventType": "chat", "from": "u1", "to": "u2", "msg_id": "1",
@@ -202,8 +204,8 @@ async fn chunked_body_over_the_limit_is_413() {
 #[tokio::test]
 async fn stalled_body_is_408_after_the_read_timeout() {
     let counter = Arc::new(Counter::default());
-    let service =
-        CallbackService::new(tencent_endpoint(&counter)).read_timeout(Duration::from_millis(100));
+    let config = tencent_config().read_timeout(Some(Duration::from_millis(100)));
+    let service = CallbackService::tencent(config, counter.clone());
     let stalled = futures_util::stream::iter([Ok::<_, Infallible>(Frame::data(Bytes::from("{")))])
         .chain(futures_util::stream::pending());
     let req = Request::post(format!("/tencent?{}", tencent_query(TOKEN)))
@@ -284,11 +286,11 @@ async fn replies_match_the_axum_adapter() {
             .oneshot(build().body(Full::new(Bytes::from(body.clone()))).unwrap())
             .await
             .unwrap();
-        let theirs = imhook::axum::handle(
-            endpoint.as_ref(),
-            build().body(axum::body::Body::from(body.clone())).unwrap(),
-        )
-        .await;
+        let theirs = axum::Router::new()
+            .route("/tencent", imhook::axum::endpoint(endpoint.clone()))
+            .oneshot(build().body(axum::body::Body::from(body.clone())).unwrap())
+            .await
+            .unwrap();
         let (ours, theirs) = (parts(ours).await, parts(theirs).await);
         assert_eq!(ours.0, theirs.0, "{method} {query}");
         for name in ["content-type", "allow", "connection"] {
@@ -384,7 +386,7 @@ async fn post(addr: SocketAddr, target: &str, body: &str) -> (u16, String) {
 #[tokio::test]
 async fn hyper_serves_signed_tencent_and_agora_callbacks() {
     let counter = Arc::new(Counter::default());
-    let agora = AgoraEndpoint::post_send(agora_config(), counter.clone()).unwrap();
+    let agora = PostSendEndpoint::new(agora_config(), counter.clone()).unwrap();
     let fallback = service_fn(|_req: Request<hyper::body::Incoming>| async {
         let mut resp = Response::new(Full::new(Bytes::from_static(b"not found")));
         *resp.status_mut() = StatusCode::NOT_FOUND;

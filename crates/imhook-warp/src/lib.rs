@@ -10,58 +10,67 @@
 //! ```no_run
 //! use std::sync::Arc;
 //! use warp::Filter;
-//! use imhook::tencent::{self, TencentConfig, TencentEndpoint};
+//! use imhook::tencent::{self, TencentConfig};
 //!
 //! struct App;
 //! impl tencent::CallbackHandler for App {}
 //!
 //! # async fn run() {
-//! let tencent = Arc::new(TencentEndpoint::new(TencentConfig::new(1_400_000_001), Arc::new(App)));
+//! let tencent = imhook::warp::tencent(TencentConfig::new(1_400_000_001), Arc::new(App));
 //! let routes = warp::path!("health").map(|| "ok")
-//!     .or(warp::path!("im" / "tencent").and(imhook::warp::endpoint(tencent)));
+//!     .or(warp::path!("im" / "tencent").and(tencent));
 //! warp::serve(routes).run(([127, 0, 0, 1], 8080)).await;
 //! # }
 //! ```
 #![forbid(unsafe_code)]
 
+use imhook_core::agora::{
+    AgoraConfig, ConfigError, PostSendCallback, PostSendEndpoint, PreSendCallback, PreSendDecision,
+    PreSendEndpoint,
+};
+use imhook_core::tencent::{Reply, TencentConfig, TencentEndpoint};
 use imhook_core::{
-    Endpoint, HeaderLookup, Outbound, StreamingRequest, Verify, serve_stream, verify_stream,
+    Endpoint, Outbound, StreamingRequest, Verify, content_length, serve_stream, verify_stream,
 };
 use std::net::SocketAddr;
+use std::ops::Deref;
 use std::sync::Arc;
-use std::time::Duration;
-use warp::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use warp::http::{HeaderValue, Method, StatusCode, header};
 use warp::path::FullPath;
 use warp::{Filter, Rejection};
 
-/// Header lookup over a warp [`HeaderMap`].
-struct Headers<'a>(&'a HeaderMap);
+/// The HTTP response of a callback: an [`Outbound`] from the core, sent as is. As a
+/// rejection (from [`verified`]), [`recover`] turns it into that response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallbackResponse(pub Outbound);
 
-impl HeaderLookup for Headers<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name)?.to_str().ok()
+impl warp::Reply for CallbackResponse {
+    fn into_response(self) -> warp::reply::Response {
+        let out = self.0;
+        let close = out.closes_connection();
+        let mut resp = warp::reply::Response::new(out.body.into());
+        *resp.status_mut() =
+            StatusCode::from_u16(out.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = resp.headers_mut();
+        if let Some(ct) = out.content_type {
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+        }
+        if let Some(allow) = out.allow {
+            headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        if close {
+            headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        resp
     }
 }
 
-/// An [`Outbound`] as a warp response.
-pub fn response(out: Outbound) -> warp::reply::Response {
-    let close = out.closes_connection();
-    let mut resp = warp::reply::Response::new(out.body.into());
-    *resp.status_mut() =
-        StatusCode::from_u16(out.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    if let Some(ct) = out.content_type {
-        resp.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+impl warp::reject::Reject for CallbackResponse {}
+
+impl From<Outbound> for CallbackResponse {
+    fn from(out: Outbound) -> Self {
+        Self(out)
     }
-    if let Some(allow) = out.allow {
-        resp.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static(allow));
-    }
-    if close {
-        resp.headers_mut()
-            .insert(header::CONNECTION, HeaderValue::from_static("close"));
-    }
-    resp
 }
 
 /// Rejects (404) a path ending with `/`, which warp's `path!` and `path::end` accept but
@@ -80,92 +89,182 @@ fn no_trailing_slash() -> impl Filter<Extract = (), Error = Rejection> + Clone {
 }
 
 /// Everything a callback needs from the request; rejects only a path ending with `/`.
-fn parts()
--> impl Filter<Extract = (Method, String, HeaderMap, Option<SocketAddr>), Error = Rejection> + Clone
-{
+fn parts() -> impl Filter<Extract = (Parts,), Error = Rejection> + Clone {
     let query = warp::query::raw().or(warp::any().map(String::new)).unify();
+    let declared = warp::header::optional::<String>("content-length")
+        .map(|v: Option<String>| v.and_then(|v| content_length(v.as_bytes())));
     no_trailing_slash()
         .and(warp::method())
         .and(query)
-        .and(warp::header::headers_cloned())
+        .and(declared)
         .and(warp::addr::remote())
+        .map(|method, query, content_length, peer| Parts {
+            method,
+            query,
+            content_length,
+            peer,
+        })
+}
+
+/// The parts of a request the pipeline reads, body still unread.
+struct Parts {
+    method: Method,
+    query: String,
+    content_length: Option<u64>,
+    peer: Option<SocketAddr>,
+}
+
+impl Parts {
+    fn streaming<S>(&self, body: S) -> StreamingRequest<'_, S> {
+        StreamingRequest::new(self.method.as_str(), &self.query, self.content_length, body)
+            .peer(self.peer)
+    }
 }
 
 /// A filter answering every request that reaches it with `endpoint` (405 for all but
 /// `POST`, from the core). Put your path filter in front of it. A path ending with `/`
 /// is rejected as not found.
-pub fn endpoint<E: Endpoint + ?Sized>(
-    endpoint: Arc<E>,
-) -> impl Filter<Extract = (warp::reply::Response,), Error = Rejection> + Clone {
-    endpoint_with(endpoint, None)
-}
-
-/// Like [`endpoint`], with a limit on how long the body may take to arrive (408 after it).
-pub fn endpoint_with<E: Endpoint + ?Sized>(
-    endpoint: Arc<E>,
-    read_timeout: Option<Duration>,
-) -> impl Filter<Extract = (warp::reply::Response,), Error = Rejection> + Clone {
-    parts().and(warp::body::stream()).then(
-        move |method: Method, query: String, headers: HeaderMap, peer: Option<SocketAddr>, body| {
+pub fn endpoint(
+    endpoint: Arc<dyn Endpoint>,
+) -> impl Filter<Extract = (CallbackResponse,), Error = Rejection> + Clone {
+    parts()
+        .and(warp::body::stream())
+        .then(move |parts: Parts, body| {
             let endpoint = endpoint.clone();
-            async move {
-                let out = serve_stream(
-                    endpoint.as_ref(),
-                    StreamingRequest {
-                        method: method.as_str(),
-                        query: &query,
-                        headers: &Headers(&headers),
-                        peer,
-                        body,
-                        read_timeout,
-                    },
-                )
-                .await;
-                response(out)
-            }
-        },
-    )
+            async move { CallbackResponse(serve_stream(endpoint.as_ref(), parts.streaming(body)).await) }
+        })
 }
 
-/// A rejected callback: recover it with [`recover`] to send the reply the mounted
-/// endpoint would have sent.
-#[derive(Debug)]
-pub struct CallbackRejection(pub Outbound);
-
-impl warp::reject::Reject for CallbackRejection {}
-
-/// A filter extracting a verified callback (e.g. `Arc<TencentConfig>` yields
-/// `imhook::tencent::TencentCallback`, answered with its `reply`); rejections carry the
-/// exact reply. A path ending with `/` is rejected as not found.
-pub fn verified<V: Verify>(
-    verifier: Arc<V>,
-) -> impl Filter<Extract = (V::Verified,), Error = Rejection> + Clone {
-    parts().and(warp::body::stream()).and_then(
-        move |method: Method, query: String, headers: HeaderMap, peer: Option<SocketAddr>, body| {
-            let verifier = verifier.clone();
-            async move {
-                verify_stream(
-                    verifier.as_ref(),
-                    StreamingRequest {
-                        method: method.as_str(),
-                        query: &query,
-                        headers: &Headers(&headers),
-                        peer,
-                        body,
-                        read_timeout: None,
-                    },
-                )
-                .await
-                .map_err(|out| warp::reject::custom(CallbackRejection(out)))
-            }
-        },
-    )
+/// The Tencent Cloud IM endpoint as a filter (see [`endpoint`]).
+pub fn tencent(
+    config: TencentConfig,
+    handler: Arc<dyn imhook_core::tencent::CallbackHandler>,
+) -> impl Filter<Extract = (CallbackResponse,), Error = Rejection> + Clone {
+    endpoint(Arc::new(TencentEndpoint::new(config, handler)))
 }
 
-/// Turns a [`CallbackRejection`] into its reply; other rejections pass through.
-pub async fn recover(rejection: Rejection) -> Result<warp::reply::Response, Rejection> {
-    match rejection.find::<CallbackRejection>() {
-        Some(CallbackRejection(out)) => Ok(response(out.clone())),
+/// The Agora post-send endpoint as a filter (see [`endpoint`]).
+pub fn agora_post_send(
+    config: AgoraConfig,
+    handler: Arc<dyn imhook_core::agora::CallbackHandler>,
+) -> Result<impl Filter<Extract = (CallbackResponse,), Error = Rejection> + Clone, ConfigError> {
+    Ok(endpoint(Arc::new(PostSendEndpoint::new(config, handler)?)))
+}
+
+/// The Agora pre-send endpoint as a filter (see [`endpoint`]).
+pub fn agora_pre_send(
+    config: AgoraConfig,
+    handler: Arc<dyn imhook_core::agora::CallbackHandler>,
+) -> Result<impl Filter<Extract = (CallbackResponse,), Error = Rejection> + Clone, ConfigError> {
+    Ok(endpoint(Arc::new(PreSendEndpoint::new(config, handler)?)))
+}
+
+/// A verified callback [`verified`] extracts: [`TencentCallback`], [`AgoraPostSend`]
+/// or [`AgoraPreSend`].
+pub trait Callback: Sized + Send + 'static {
+    /// The configuration that verifies it.
+    type Config: Verify<Self::Verified>;
+    /// The core's verified callback it wraps.
+    type Verified: Send + 'static;
+    /// Wraps the core's verified callback.
+    fn wrap(verified: Self::Verified) -> Self;
+}
+
+/// A filter extracting a verified callback `C`, e.g.
+/// `verified::<TencentCallback>(Arc::new(config))`; a rejection carries the exact reply
+/// (recover it with [`recover`]). A path ending with `/` is rejected as not found.
+pub fn verified<C: Callback>(
+    config: Arc<C::Config>,
+) -> impl Filter<Extract = (C,), Error = Rejection> + Clone {
+    parts()
+        .and(warp::body::stream())
+        .and_then(move |parts: Parts, body| {
+            let config = config.clone();
+            async move {
+                verify_stream(config.as_ref(), parts.streaming(body))
+                    .await
+                    .map(C::wrap)
+                    .map_err(|out| warp::reject::custom(CallbackResponse(out)))
+            }
+        })
+}
+
+/// Turns a [`CallbackResponse`] rejection into its reply; other rejections pass through.
+pub async fn recover(rejection: Rejection) -> Result<CallbackResponse, Rejection> {
+    match rejection.find::<CallbackResponse>() {
+        Some(out) => Ok(out.clone()),
         None => Err(rejection),
+    }
+}
+
+/// Defines an extracted callback wrapping a verified callback of the core.
+macro_rules! extractor {
+    ($(#[$doc:meta])* $name:ident($inner:ty) from $config:ty) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name(pub $inner);
+
+        impl Deref for $name {
+            type Target = $inner;
+            fn deref(&self) -> &$inner {
+                &self.0
+            }
+        }
+
+        impl Callback for $name {
+            type Config = $config;
+            type Verified = $inner;
+            fn wrap(verified: $inner) -> Self {
+                Self(verified)
+            }
+        }
+    };
+}
+
+extractor! {
+    /// A verified Tencent callback, extracted by `verified::<TencentCallback>(config)`.
+    /// Answer with [`TencentCallback::reply`], which also marks a de-duplicated callback
+    /// as handled (dropped unanswered, its claim is released so that the provider's
+    /// retry is handled).
+    TencentCallback(imhook_core::tencent::TencentCallback) from TencentConfig
+}
+
+extractor! {
+    /// A verified, de-duplicated Agora post-send callback, extracted by
+    /// `verified::<AgoraPostSend>(config)`. Answer with [`AgoraPostSend::ack`] or
+    /// [`AgoraPostSend::retry`].
+    AgoraPostSend(PostSendCallback) from AgoraConfig
+}
+
+extractor! {
+    /// A verified Agora pre-send request, extracted by `verified::<AgoraPreSend>(config)`.
+    /// Answer with [`AgoraPreSend::decide`].
+    AgoraPreSend(PreSendCallback) from AgoraConfig
+}
+
+impl TencentCallback {
+    /// Marks the callback handled (when it was de-duplicated) and returns the HTTP
+    /// reply carrying `reply` (decision or ack).
+    pub async fn reply(self, reply: &Reply) -> CallbackResponse {
+        CallbackResponse(self.0.reply(reply).await)
+    }
+}
+
+impl AgoraPostSend {
+    /// Marks the callback handled and answers `200 {}`.
+    pub async fn ack(self) -> CallbackResponse {
+        CallbackResponse(self.0.ack().await)
+    }
+
+    /// Releases the claim and answers 503, so that the provider retries once.
+    pub async fn retry(self) -> CallbackResponse {
+        CallbackResponse(self.0.retry().await)
+    }
+}
+
+impl AgoraPreSend {
+    /// Marks the request handled and answers with `decision`.
+    pub async fn decide(self, decision: &PreSendDecision) -> CallbackResponse {
+        CallbackResponse(self.0.decide(decision).await)
     }
 }

@@ -1,14 +1,14 @@
-//! `verified` mounted in warp filters with `Arc<TencentConfig>` and `Arc<AgoraVerifier>`:
+//! `verified` mounted in warp filters with `Arc<TencentConfig>` and `Arc<AgoraConfig>`:
 //! the application gets a verified, decoded callback and its reply is sent exactly; a
 //! rejected request, recovered with `recover`, gets the reply the mounted endpoint
 //! sends, without calling the application; copies of a callback reach it once, and a
 //! callback it drops unanswered reaches it again.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use imhook_core::agora::{AgoraCallback, AgoraConfig, AgoraEndpoint, AgoraVerifier};
+use imhook_core::agora::{AgoraConfig, PostSendEndpoint, PreSendEndpoint};
 use imhook_core::tencent::{Reply, TencentConfig, TencentEndpoint};
 use imhook_core::{MemoryStore, Secret};
-use imhook_warp::response;
+use imhook_warp::{AgoraPostSend, AgoraPreSend, TencentCallback, verified};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -31,33 +31,45 @@ fn on_tencent(
     config: TencentConfig,
     seen: Arc<Seen>,
 ) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
-    imhook_warp::verified(Arc::new(config)).then(
-        move |cb: imhook_core::tencent::TencentCallback| {
-            let seen = seen.clone();
-            async move {
-                match seen.tencent(&cb) {
-                    Some(reply) => response(cb.reply(&reply).await),
-                    None => not_now(),
-                }
-            }
-        },
-    )
-}
-
-/// An Agora extractor answering with the application's ack or decision.
-fn on_agora(
-    verifier: AgoraVerifier,
-    seen: Arc<Seen>,
-) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
-    imhook_warp::verified(Arc::new(verifier)).then(move |cb: AgoraCallback| {
+    verified::<TencentCallback>(Arc::new(config)).then(move |cb: TencentCallback| {
         let seen = seen.clone();
         async move {
-            let out = match seen.agora(&cb) {
-                AgoraAnswer::Ack => cb.ack().await,
-                AgoraAnswer::Decide(d) => cb.decide(&d).await,
-                AgoraAnswer::Early => return not_now(),
-            };
-            response(out)
+            match seen.tencent(&cb) {
+                Some(reply) => cb.reply(&reply).await.into_response(),
+                None => not_now(),
+            }
+        }
+    })
+}
+
+/// The Agora post-send extractor answering with the application's ack.
+fn on_agora(
+    config: AgoraConfig,
+    seen: Arc<Seen>,
+) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    verified::<AgoraPostSend>(Arc::new(config)).then(move |cb: AgoraPostSend| {
+        let seen = seen.clone();
+        async move {
+            match seen.agora(&cb) {
+                AgoraAnswer::Early => not_now(),
+                _ => cb.ack().await.into_response(),
+            }
+        }
+    })
+}
+
+/// The Agora pre-send extractor answering with the application's decision.
+fn on_pre_send(
+    config: AgoraConfig,
+    seen: Arc<Seen>,
+) -> impl Filter<Extract = (Response,), Error = Rejection> + Clone {
+    verified::<AgoraPreSend>(Arc::new(config)).then(move |cb: AgoraPreSend| {
+        let seen = seen.clone();
+        async move {
+            match seen.pre_send(&cb) {
+                AgoraAnswer::Decide(d) => cb.decide(&d).await.into_response(),
+                _ => not_now(),
+            }
         }
     })
 }
@@ -92,26 +104,28 @@ fn app(tencent_dedupe: bool) -> (BoxedFilter<(Response,)>, Arc<Seen>) {
         tencent_config(tencent_dedupe),
         seen.clone(),
     ));
-    let agora_route = Arc::new(AgoraEndpoint::post_send(agora_config(), seen.clone()).unwrap());
-    let pre_send_route = Arc::new(AgoraEndpoint::pre_send(agora_config(), seen.clone()).unwrap());
+    let agora_route = Arc::new(PostSendEndpoint::new(agora_config(), seen.clone()).unwrap());
+    let pre_send_route = Arc::new(PreSendEndpoint::new(agora_config(), seen.clone()).unwrap());
     let filter = warp::path!("tencent")
         .and(on_tencent(tencent_config(tencent_dedupe), seen.clone()))
-        .or(warp::path!("agora").and(on_agora(
-            AgoraVerifier::post_send(agora.clone()),
-            seen.clone(),
-        )))
+        .or(warp::path!("agora").and(on_agora(agora.clone(), seen.clone())))
         .unify()
-        .or(warp::path!("agora" / "pre-send")
-            .and(on_agora(AgoraVerifier::pre_send(agora), seen.clone())))
+        .or(warp::path!("agora" / "pre-send").and(on_pre_send(agora, seen.clone())))
         .unify()
-        .or(warp::path!("route" / "tencent").and(imhook_warp::endpoint(tencent_route)))
+        .or(warp::path!("route" / "tencent")
+            .and(imhook_warp::endpoint(tencent_route))
+            .map(warp::Reply::into_response))
         .unify()
-        .or(warp::path!("route" / "agora").and(imhook_warp::endpoint(agora_route)))
+        .or(warp::path!("route" / "agora")
+            .and(imhook_warp::endpoint(agora_route))
+            .map(warp::Reply::into_response))
         .unify()
-        .or(warp::path!("route" / "agora" / "pre-send").and(imhook_warp::endpoint(pre_send_route)))
+        .or(warp::path!("route" / "agora" / "pre-send")
+            .and(imhook_warp::endpoint(pre_send_route))
+            .map(warp::Reply::into_response))
         .unify()
         .recover(imhook_warp::recover)
-        .unify()
+        .map(warp::Reply::into_response)
         .boxed();
     (filter, seen)
 }
@@ -415,14 +429,12 @@ async fn over_a_socket_the_callback_carries_the_peer() {
     let peers = Arc::new(Mutex::new(Vec::new()));
     let p = peers.clone();
     let routes = warp::path!("agora")
-        .and(imhook_warp::verified(Arc::new(AgoraVerifier::post_send(
-            agora_config(),
-        ))))
-        .then(move |cb: AgoraCallback| {
+        .and(verified::<AgoraPostSend>(Arc::new(agora_config())))
+        .then(move |cb: AgoraPostSend| {
             let p = p.clone();
             async move {
                 p.lock().unwrap().push(cb.ctx.peer);
-                response(cb.ack().await)
+                cb.ack().await
             }
         })
         .recover(imhook_warp::recover)

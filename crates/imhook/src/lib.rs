@@ -21,7 +21,7 @@
 //! use std::sync::Arc;
 //! use imhook::async_trait;
 //! use imhook::{BoxError, Endpoint, Inbound, Secret};
-//! use imhook::agora::{self, AgoraConfig, AgoraEndpoint};
+//! use imhook::agora::{self, AgoraConfig, PostSendEndpoint, PreSendEndpoint};
 //!
 //! struct App;
 //!
@@ -35,7 +35,7 @@
 //!
 //! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
 //! let config = AgoraConfig::new().secret(Secret::new("rule-secret")?);
-//! let endpoint = AgoraEndpoint::post_send(config, Arc::new(App))?;
+//! let endpoint = PostSendEndpoint::new(config, Arc::new(App))?;
 //! // Adapters turn a framework request into an `Inbound`; an unsigned body is refused.
 //! let reply = endpoint.handle(Inbound::post("", r#"{"chat_type":"chat"}"#)).await;
 //! assert_eq!(reply.status, 401);

@@ -27,11 +27,8 @@ fn main() {
     for i in 0..n {
         let mut v = template.clone();
         let id = format!("bench-org#bench-app_{run}_{i}");
-        v["security"] = serde_json::json!(imhook_core::agora::auth::security(
-            &id,
-            &secret,
-            "1729499506255"
-        ));
+        v["security"] =
+            serde_json::json!(imhook_core::agora::security(&id, &secret, "1729499506255"));
         v["callId"] = serde_json::json!(id);
         writeln!(out, "{v}").unwrap();
     }

@@ -15,7 +15,7 @@
 
 use bytes::Bytes;
 use imhook_bench::{PlainAfterCreateGroup, PlainGroupOp};
-use imhook_core::agora::{AgoraConfig, AgoraEndpoint};
+use imhook_core::agora::{AgoraConfig, PostSendEndpoint};
 use imhook_core::tencent::{TencentConfig, TencentEndpoint};
 use imhook_core::{Endpoint, Inbound, Secret};
 use std::net::SocketAddr;
@@ -26,7 +26,7 @@ const TENCENT_ACK: &str = r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"
 /// The core endpoints, in `--core` mode.
 struct Core {
     tencent: TencentEndpoint,
-    agora: AgoraEndpoint,
+    agora: PostSendEndpoint,
 }
 
 static CORE: OnceLock<Core> = OnceLock::new();
@@ -79,7 +79,7 @@ fn main() {
         let handler = Arc::new(Noop);
         let core = Core {
             tencent: TencentEndpoint::new(TencentConfig::new(app).token(token), handler.clone()),
-            agora: AgoraEndpoint::post_send(AgoraConfig::new().secret(secret), handler).unwrap(),
+            agora: PostSendEndpoint::new(AgoraConfig::new().secret(secret), handler).unwrap(),
         };
         let _ = CORE.set(core);
     }

@@ -1,9 +1,9 @@
 //! Memory of the in-memory de-duplication store: feeds N distinct signed Agora callbacks
-//! through an `AgoraEndpoint` (core, no HTTP) and prints the process RSS as it goes.
+//! through a `PostSendEndpoint` (core, no HTTP) and prints the process RSS as it goes.
 //! `dedupe_rss [N=1000000]`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use imhook_core::agora::{AgoraConfig, AgoraEndpoint};
+use imhook_core::agora::{AgoraConfig, PostSendEndpoint};
 use imhook_core::{Endpoint, Inbound, MemoryStore, Secret};
 use std::sync::Arc;
 
@@ -26,7 +26,7 @@ fn main() {
         .unwrap_or(1_000_000);
     let secret = Secret::new("bench-secret").unwrap();
     let store = Arc::new(MemoryStore::default());
-    let ep = AgoraEndpoint::post_send(
+    let ep = PostSendEndpoint::new(
         AgoraConfig::new()
             .secret(secret.clone())
             .store(store.clone()),
@@ -46,11 +46,8 @@ fn main() {
     for i in 0..n {
         let mut v = template.clone();
         let id = format!("bench-org#bench-app_{i}");
-        v["security"] = serde_json::json!(imhook_core::agora::auth::security(
-            &id,
-            &secret,
-            "1729499506255"
-        ));
+        v["security"] =
+            serde_json::json!(imhook_core::agora::security(&id, &secret, "1729499506255"));
         v["callId"] = serde_json::json!(id);
         let out = rt.block_on(ep.handle(Inbound::post("", v.to_string())));
         assert_eq!(out.status, 200);

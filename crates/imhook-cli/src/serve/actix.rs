@@ -22,7 +22,6 @@ pub fn serve(
         .local_addr()
         .map_err(|e| Error::msg(format!("cannot listen: {e}")))?;
     actix_web::rt::System::new().block_on(async move {
-        let timeout = Some(super::BODY_READ_TIMEOUT);
         let server = actix_web::HttpServer::new(move || {
             actix_web::App::new()
                 .route("/healthz", web::get().to(|| async { "ok" }))
@@ -44,20 +43,11 @@ pub fn serve(
                         }
                     }),
                 )
-                .configure(imhook_actix::configure_with(
-                    "/tencent",
-                    routes.tencent.clone(),
-                    timeout,
-                ))
-                .configure(imhook_actix::configure_with(
-                    "/agora",
-                    routes.agora.clone(),
-                    timeout,
-                ))
-                .configure(imhook_actix::configure_with(
+                .service(imhook_actix::endpoint("/tencent", routes.tencent.clone()))
+                .service(imhook_actix::endpoint("/agora", routes.agora.clone()))
+                .service(imhook_actix::endpoint(
                     "/agora/pre-send",
                     routes.pre_send.clone(),
-                    timeout,
                 ))
         })
         .workers(workers)

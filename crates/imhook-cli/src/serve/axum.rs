@@ -24,7 +24,6 @@ pub fn serve(
         let addr = listener
             .local_addr()
             .map_err(|e| Error::msg(format!("cannot listen: {e}")))?;
-        let timeout = Some(super::BODY_READ_TIMEOUT);
         let ready = routes.clone();
         let app = axum::Router::new()
             .route("/healthz", get(|| async { "ok" }))
@@ -42,17 +41,11 @@ pub fn serve(
                     }
                 }),
             )
-            .route(
-                "/tencent",
-                imhook_axum::route_with(routes.tencent.clone(), timeout),
-            )
-            .route(
-                "/agora",
-                imhook_axum::route_with(routes.agora.clone(), timeout),
-            )
+            .route("/tencent", imhook_axum::endpoint(routes.tencent.clone()))
+            .route("/agora", imhook_axum::endpoint(routes.agora.clone()))
             .route(
                 "/agora/pre-send",
-                imhook_axum::route_with(routes.pre_send.clone(), timeout),
+                imhook_axum::endpoint(routes.pre_send.clone()),
             );
         announce(addr);
         connections

@@ -16,10 +16,11 @@ mod warp;
 use crate::Error;
 use crate::cli::{Framework, ServeArgs};
 use async_trait::async_trait;
+use imhook_core::DEFAULT_DEDUPE_TTL;
 use imhook_core::agora::{
-    self, AgoraConfig, AgoraEndpoint, PreSendDecision, UnsignedPolicy, events::PreSendEvent,
+    self, AgoraConfig, PostSendEndpoint, PreSendDecision, PreSendEndpoint, UnsignedPolicy,
+    events::PreSendEvent,
 };
-use imhook_core::idempotency::DEFAULT_TTL;
 use imhook_core::tencent::{self, TencentConfig, TencentEndpoint, TencentEvent};
 use imhook_core::{BoxError, Endpoint, IdempotencyStore, MemoryStore, Secret};
 use sink::Sink;
@@ -134,9 +135,11 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
             id
         }
     };
-    let mut tconfig = TencentConfig::new(sdk_app_id).body_limit(args.max_body);
+    let mut tconfig = TencentConfig::new(sdk_app_id)
+        .body_limit(args.max_body)
+        .read_timeout(Some(BODY_READ_TIMEOUT));
     if args.tencent_dedupe {
-        tconfig = tconfig.dedupe(store.clone(), DEFAULT_TTL);
+        tconfig = tconfig.dedupe(store.clone(), DEFAULT_DEDUPE_TTL);
     }
     let generated_token = dev.tencent.as_ref().and_then(|(_, t)| t.clone());
     for token in args.tencent_token.iter().chain(generated_token.iter()) {
@@ -154,6 +157,7 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
     }
     let mut aconfig = AgoraConfig::new()
         .body_limit(args.max_body)
+        .read_timeout(Some(BODY_READ_TIMEOUT))
         .store(store.clone());
     for s in secrets {
         aconfig = aconfig.secret(s);
@@ -170,12 +174,11 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
             Arc::new(TencentRecorder(sink)),
         )),
         agora: Arc::new(
-            AgoraEndpoint::post_send(post_config, agora_handler.clone())
+            PostSendEndpoint::new(post_config, agora_handler.clone())
                 .map_err(|e| Error::msg(e.to_string()))?,
         ),
         pre_send: Arc::new(
-            AgoraEndpoint::pre_send(aconfig, agora_handler)
-                .map_err(|e| Error::msg(e.to_string()))?,
+            PreSendEndpoint::new(aconfig, agora_handler).map_err(|e| Error::msg(e.to_string()))?,
         ),
         store,
     };
@@ -204,7 +207,7 @@ fn redis_store(url: &str) -> Result<Arc<dyn imhook_core::IdempotencyStore>, Erro
                 }
             };
             rt.block_on(async move {
-                let connected = imhook_core::redis::RedisStore::connect(&url).await;
+                let connected = imhook_core::RedisStore::connect(&url).await;
                 let _ = tx.send(connected.map_err(|e| e.to_string()));
                 std::future::pending::<()>().await;
             });

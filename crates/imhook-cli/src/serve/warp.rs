@@ -26,7 +26,6 @@ pub fn serve(
         let addr = listener
             .local_addr()
             .map_err(|e| Error::msg(format!("cannot listen: {e}")))?;
-        let timeout = Some(super::BODY_READ_TIMEOUT);
         let health = warp::path!("healthz").and(warp::get()).map(|| "ok");
         let ready = routes.clone();
         let readyz = warp::path!("readyz").and(warp::get()).then(move || {
@@ -40,12 +39,12 @@ pub fn serve(
                 )
             }
         });
-        let tencent =
-            warp::path!("tencent").and(imhook_warp::endpoint_with(routes.tencent.clone(), timeout));
-        let agora =
-            warp::path!("agora").and(imhook_warp::endpoint_with(routes.agora.clone(), timeout));
+        let tencent = warp::path!("tencent")
+            .and(imhook_warp::endpoint(routes.tencent.clone()).map(warp::Reply::into_response));
+        let agora = warp::path!("agora")
+            .and(imhook_warp::endpoint(routes.agora.clone()).map(warp::Reply::into_response));
         let pre_send = warp::path!("agora" / "pre-send")
-            .and(imhook_warp::endpoint_with(routes.pre_send.clone(), timeout));
+            .and(imhook_warp::endpoint(routes.pre_send.clone()).map(warp::Reply::into_response));
         let filter = health
             .map(warp::Reply::into_response)
             .or(readyz.map(warp::Reply::into_response))

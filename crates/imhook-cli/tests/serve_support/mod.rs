@@ -288,7 +288,7 @@ pub fn tencent_target(command: &str) -> String {
         .unwrap()
         .as_secs()
         .to_string();
-    let sign = imhook_core::tencent::auth::sign(&Secret::new(TOKEN).unwrap(), &now);
+    let sign = imhook_core::tencent::sign(&Secret::new(TOKEN).unwrap(), &now);
     format!(
         "/tencent?SdkAppid={SDKAPPID}&CallbackCommand={command}&contenttype=json&ClientIP=127.0.0.1&OptPlatform=RESTAPI&Sign={sign}&RequestTime={now}"
     )
@@ -320,8 +320,7 @@ pub fn agora_chat(call_id: &str) -> Vec<u8> {
         .unwrap()
         .as_millis()
         .to_string();
-    let security =
-        imhook_core::agora::auth::security(call_id, &Secret::new(SECRET).unwrap(), &timestamp);
+    let security = imhook_core::agora::security(call_id, &Secret::new(SECRET).unwrap(), &timestamp);
     format!(
         r#"{{"callId":{},"eventType":"chat","timestamp":{timestamp},"chat_type":"chat","from":"user1","to":"user2","msg_id":"1183617288389955592","payload":{{"ext":{{}},"bodies":[{{"msg":"rr","type":"txt"}}]}},"securityVersion":"1.0.0","security":"{security}","appkey":"demo-org#demo-app","content_type":"chat:user:text"}}"#,
         serde_json::Value::from(call_id)

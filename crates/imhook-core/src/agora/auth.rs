@@ -105,7 +105,7 @@ impl Default for AgoraAuth {
 /// `lower_hex(md5(callId ‖ secret ‖ timestamp))`.
 ///
 /// ```
-/// use imhook_core::{Secret, agora::auth::security};
+/// use imhook_core::{Secret, agora::security};
 /// let s = Secret::new("imhook-fixture-secret").unwrap();
 /// assert_eq!(
 ///     security("demo-org#demo-app_ed88a94c-e0ef-fc51-beba-f016f475156c", &s, "1729499506255"),

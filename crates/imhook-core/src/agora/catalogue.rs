@@ -11,7 +11,7 @@
 //!
 //! ```text
 //! /// `kind id`: what happened (the doc of the variant and of the handler method).
-//! Variant(Detail) = "family" | "other-family-id" => module::Type, handler_method;
+//! Variant(Detail) = "family" | "other-family-id" => Type, handler_method;
 //! ```
 //!
 //! `(Detail)` is given by the families whose kind id says more than the family: the
@@ -40,32 +40,32 @@ macro_rules! for_each_family {
         $generate! {
             /// `group_op_event/…`: a group or chat-room operation (new format); see
             /// [`GroupOpEvent::operation`](crate::agora::events::GroupOpEvent::operation).
-            GroupOp(Operation) = "group_op_event" => group_op::GroupOpEvent, group_op;
+            GroupOp(Operation) = "group_op_event" => GroupOpEvent, group_op;
             /// `muc/…`: a group or chat-room operation (old format).
-            Muc(Operation) = "muc" => muc::MucEvent, muc;
+            Muc(Operation) = "muc" => MucEvent, muc;
             /// `message/chat`, `message/groupchat`: a message was sent (or an offline copy).
-            Message(Operation) = "message" => message::MessageEvent, message;
+            Message(Operation) = "message" => MessageEvent, message;
             /// `recall`: a message was recalled.
-            Recall = "recall" => receipt::RecallEvent, recall;
+            Recall = "recall" => RecallEvent, recall;
             /// `edit`: a message was edited.
-            Edit = "edit" => receipt::EditEvent, edit;
+            Edit = "edit" => EditEvent, edit;
             /// `read_ack`, `channel_ack`, `delivery_ack`: a receipt.
             Receipt(Named) = "read_ack" | "channel_ack" | "delivery_ack"
-                => receipt::ReceiptEvent, receipt;
+                => ReceiptEvent, receipt;
             /// `roster/…`: a contact operation.
-            Roster(Operation) = "roster" => roster::RosterEvent, roster;
+            Roster(Operation) = "roster" => RosterEvent, roster;
             /// `notify/reaction`: reactions changed.
-            Reaction = "notify/reaction" => notify::ReactionEvent, reaction;
+            Reaction = "notify/reaction" => ReactionEvent, reaction;
             /// `notify/thread`: a thread changed.
-            Thread = "notify/thread" => notify::ThreadEvent, thread;
+            Thread = "notify/thread" => ThreadEvent, thread;
             /// `user_status/…`: login, logout or replaced.
-            UserStatus(Operation) = "user_status" => user_status::UserStatusEvent, user_status;
+            UserStatus(Operation) = "user_status" => UserStatusEvent, user_status;
             /// `offline_push`: an offline push result.
-            OfflinePush = "offline_push" => offline_push::OfflinePushEvent, offline_push;
+            OfflinePush = "offline_push" => OfflinePushEvent, offline_push;
             /// `keyword_alert`: the keyword filter acted.
-            KeywordAlert = "keyword_alert" => keyword_alert::KeywordAlertEvent, keyword_alert;
+            KeywordAlert = "keyword_alert" => KeywordAlertEvent, keyword_alert;
             /// `moderation`: a content moderation result.
-            Moderation = "moderation" => moderation::ModerationEvent, moderation;
+            Moderation = "moderation" => ModerationEvent, moderation;
         }
     };
 }
@@ -215,7 +215,7 @@ macro_rules! define_kinds {
         ///
         /// ```
         /// use imhook_core::agora::{AgoraKind, Envelope};
-        /// use imhook_core::agora::catalogue::Operation;
+        /// use imhook_core::agora::Operation;
         /// let body = r#"{"chat_type":"muc","payload":{"operation":"kick"}}"#;
         /// let kind = Envelope::parse(body).unwrap().classify();
         /// assert_eq!(kind, AgoraKind::Muc(Operation::new(Some("kick"), None)));

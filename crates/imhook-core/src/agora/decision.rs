@@ -15,7 +15,7 @@
 //! );
 //! ```
 
-use super::events::body::MessageBody;
+use super::events::MessageBody;
 use super::events::{PreSendEvent, PreSendPayload};
 use serde_json::{Map, Value};
 

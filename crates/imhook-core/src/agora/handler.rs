@@ -6,7 +6,7 @@
 //! use std::sync::{Arc, Mutex};
 //! use async_trait::async_trait;
 //! use imhook_core::BoxError;
-//! use imhook_core::agora::{AgoraEvent, CallbackHandler, Context, Envelope, Route, handler::dispatch};
+//! use imhook_core::agora::{AgoraEvent, CallbackHandler, Context, Envelope, Route, dispatch};
 //! use imhook_core::agora::events::{GroupOpEvent, GroupOperation};
 //!
 //! #[derive(Default)]

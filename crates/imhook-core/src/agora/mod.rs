@@ -5,23 +5,26 @@
 //! `{"valid","code","payload"}`). Both are signed with
 //! `security = md5(callId + secret + timestamp)` inside the body.
 
-pub mod auth;
-pub mod catalogue;
-pub mod context;
-pub mod decision;
-pub mod endpoint;
-pub mod envelope;
+mod auth;
+mod catalogue;
+mod config;
+mod context;
+mod decision;
+mod envelope;
 pub mod events;
-pub mod handler;
+mod handler;
+mod pipeline;
+mod reply;
 
-pub use auth::{AgoraAuth, AuthOutcome, UnsignedPolicy};
-pub use catalogue::AgoraKind;
-pub use context::{Context, Route};
-pub use decision::PreSendDecision;
-pub use endpoint::{
-    AgoraCallback, AgoraConfig, AgoraEndpoint, AgoraVerifier, CallbackEvent, ConfigError,
-    PostSendFailurePolicy, PreSendFailurePolicy, StoreFailurePolicy,
+pub use auth::{AgoraAuth, AuthError, AuthOutcome, UnsignedPolicy, security};
+pub use catalogue::{AgoraKind, Named, Operation};
+pub use config::{
+    AgoraConfig, ConfigError, DEFAULT_POST_SEND_DEADLINE, DEFAULT_PRE_SEND_DEADLINE,
+    DEFAULT_REPLY_LIMIT, PostSendFailurePolicy, PreSendFailurePolicy, StoreFailurePolicy,
 };
-pub use envelope::Envelope;
+pub use context::{Context, Route};
+pub use decision::{ChatroomMsgLevel, PreSendDecision};
+pub use envelope::{Envelope, EnvelopeError};
 pub use events::{AgoraEvent, UnknownEvent};
-pub use handler::CallbackHandler;
+pub use handler::{CallbackHandler, dispatch};
+pub use pipeline::{PostSendCallback, PostSendEndpoint, PreSendCallback, PreSendEndpoint};

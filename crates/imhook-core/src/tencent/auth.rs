@@ -73,7 +73,7 @@ impl std::fmt::Debug for TencentAuth {
 }
 
 /// Default freshness window for `RequestTime`: 300 s in both directions.
-pub const DEFAULT_WINDOW: Duration = Duration::from_secs(300);
+pub const DEFAULT_FRESHNESS: Duration = Duration::from_secs(300);
 
 /// Parses 1–20 ASCII digits into a u64.
 fn parse_digits(s: &str) -> Option<u64> {
@@ -86,7 +86,7 @@ fn parse_digits(s: &str) -> Option<u64> {
 /// `lower_hex(sha256(token ‖ request_time))`, the value IM puts in `Sign`.
 ///
 /// ```
-/// use imhook_core::{Secret, tencent::auth::sign};
+/// use imhook_core::{Secret, tencent::sign};
 /// let t = Secret::new("xxxxyyyy").unwrap();
 /// assert_eq!(sign(&t, "1669872112"), "17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061");
 /// ```
@@ -107,7 +107,7 @@ impl TencentAuth {
         Self {
             sdk_app_id,
             tokens: Vec::new(),
-            window: Some(DEFAULT_WINDOW),
+            window: Some(DEFAULT_FRESHNESS),
             clock: Arc::new(crate::clock::SystemClock),
         }
     }
@@ -119,7 +119,7 @@ impl TencentAuth {
     }
 
     /// Sets the freshness window (`None` disables the check).
-    pub fn window(mut self, window: Option<Duration>) -> Self {
+    pub fn freshness(mut self, window: Option<Duration>) -> Self {
         self.window = window;
         self
     }

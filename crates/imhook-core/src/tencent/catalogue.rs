@@ -13,7 +13,7 @@
 //! ```text
 //! /// what happened (the doc of the variant and of the handler method, after "`Family.Command`:").
 //! Variant = "Family.Command"
-//!     => module::Type, handler_method
+//!     => Type, handler_method
 //!     -> DecisionType; // in `before` only: what the handler method returns
 //! ```
 //!
@@ -46,215 +46,215 @@ macro_rules! for_each_command {
                 // Groups and their topics
                 /// before IM creates a group.
                 BeforeCreateGroup = "Group.CallbackBeforeCreateGroup"
-                    => group::BeforeCreateGroup, before_create_group
+                    => BeforeCreateGroup, before_create_group
                     -> GroupDecision;
                 /// before a join request is processed.
                 BeforeApplyJoinGroup = "Group.CallbackBeforeApplyJoinGroup"
-                    => group::BeforeApplyJoinGroup, before_apply_join_group
+                    => BeforeApplyJoinGroup, before_apply_join_group
                     -> GroupDecision;
                 /// before invited users are added.
                 BeforeInviteJoinGroup = "Group.CallbackBeforeInviteJoinGroup"
-                    => group::BeforeInviteJoinGroup, before_invite_join_group
+                    => BeforeInviteJoinGroup, before_invite_join_group
                     -> InviteDecision;
                 /// before a group message is delivered.
                 BeforeSendGroupMsg = "Group.CallbackBeforeSendMsg"
-                    => group::BeforeSendGroupMsg, before_send_group_msg
+                    => BeforeSendGroupMsg, before_send_group_msg
                     -> GroupSendMsgDecision;
                 /// before a topic is created in a Community group.
                 BeforeCreateTopic = "Group.CallbackBeforeCreateTopic"
-                    => topic::BeforeCreateTopic, before_create_topic
+                    => BeforeCreateTopic, before_create_topic
                     -> GroupDecision;
 
                 // Relationship chains
                 /// before a friend request is processed.
                 BeforeFriendAdd = "Sns.CallbackPrevFriendAdd"
-                    => sns::BeforeFriendAdd, before_friend_add
+                    => BeforeFriendAdd, before_friend_add
                     -> FriendVerdicts;
                 /// before a friend request answer is processed.
                 BeforeFriendResponse = "Sns.CallbackPrevFriendResponse"
-                    => sns::BeforeFriendResponse, before_friend_response
+                    => BeforeFriendResponse, before_friend_response
                     -> FriendVerdicts;
 
                 // One-to-one messages
                 /// before a one-to-one message is delivered.
                 BeforeSendC2cMsg = "C2C.CallbackBeforeSendMsg"
-                    => c2c::BeforeSendC2cMsg, before_send_c2c_msg
+                    => BeforeSendC2cMsg, before_send_c2c_msg
                     -> C2cSendMsgDecision;
 
                 // Official accounts
                 /// before an official account is created.
                 BeforeCreateOfficialAccount = "OfficialAccount.CallbackBeforeCreateOfficialAccount"
-                    => official_account::BeforeCreateOfficialAccount, before_create_official_account
+                    => BeforeCreateOfficialAccount, before_create_official_account
                     -> CreateOfficialAccountDecision;
                 /// before users subscribe to an official account.
                 BeforeAddSubscriber = "OfficialAccount.CallbackBeforeAddSubscriber"
-                    => official_account::BeforeAddSubscriber, before_add_subscriber
+                    => BeforeAddSubscriber, before_add_subscriber
                     -> AddSubscriberDecision;
                 /// before an official-account message is delivered.
                 BeforeSendOfficialAccountMsg = "OfficialAccount.CallbackBeforeSendMsg"
-                    => official_account::BeforeSendOfficialAccountMsg, before_send_official_account_msg
+                    => BeforeSendOfficialAccountMsg, before_send_official_account_msg
                     -> OfficialAccountSendMsgDecision;
             }
             after {
                 // Groups and their topics
                 /// a group was created.
                 AfterCreateGroup = "Group.CallbackAfterCreateGroup"
-                    => group::AfterCreateGroup, after_create_group;
+                    => AfterCreateGroup, after_create_group;
                 /// members joined a group.
                 AfterNewMemberJoin = "Group.CallbackAfterNewMemberJoin"
-                    => group::AfterNewMemberJoin, after_new_member_join;
+                    => AfterNewMemberJoin, after_new_member_join;
                 /// members left a group (quit or kicked).
                 AfterMemberExit = "Group.CallbackAfterMemberExit"
-                    => group::AfterMemberExit, after_member_exit;
+                    => AfterMemberExit, after_member_exit;
                 /// a group message was delivered.
                 AfterSendGroupMsg = "Group.CallbackAfterSendMsg"
-                    => group::AfterSendGroupMsg, after_send_group_msg;
+                    => AfterSendGroupMsg, after_send_group_msg;
                 /// a group became full.
                 AfterGroupFull = "Group.CallbackAfterGroupFull"
-                    => group::AfterGroupFull, after_group_full;
+                    => AfterGroupFull, after_group_full;
                 /// a group was dissolved.
                 AfterGroupDestroyed = "Group.CallbackAfterGroupDestroyed"
-                    => group::AfterGroupDestroyed, after_group_destroyed;
+                    => AfterGroupDestroyed, after_group_destroyed;
                 /// a group's profile changed; only changed fields are present.
                 AfterGroupInfoChanged = "Group.CallbackAfterGroupInfoChanged"
-                    => group::AfterGroupInfoChanged, after_group_info_changed;
+                    => AfterGroupInfoChanged, after_group_info_changed;
                 /// members of a live group went online or offline.
                 MemberStateChanged = "Group.CallbackOnMemberStateChange"
-                    => group::MemberStateChanged, member_state_changed;
+                    => MemberStateChanged, member_state_changed;
                 /// delivering a group message failed.
                 GroupMsgSendFailed = "Group.CallbackSendMsgException"
-                    => group::GroupMsgSendFailed, group_msg_send_failed;
+                    => GroupMsgSendFailed, group_msg_send_failed;
                 /// group messages were recalled.
                 AfterRecallGroupMsg = "Group.CallbackAfterRecallMsg"
-                    => group::AfterRecallGroupMsg, after_recall_group_msg;
+                    => AfterRecallGroupMsg, after_recall_group_msg;
                 /// a member's role or name card changed.
                 AfterMemberFieldChanged = "Group.CallbackAfterMemberFieldChanged"
-                    => group::AfterMemberFieldChanged, after_member_field_changed;
+                    => AfterMemberFieldChanged, after_member_field_changed;
                 /// group custom attributes changed.
                 AfterGroupAttrChanged = "Group.CallbackAfterGroupAttrChanged"
-                    => group::AfterGroupAttrChanged, after_group_attr_changed;
+                    => AfterGroupAttrChanged, after_group_attr_changed;
                 /// read receipts of group messages.
                 AfterGroupReadReceipt = "Group.CallbackAfterReadReceipt"
-                    => group::AfterGroupReadReceipt, after_group_read_receipt;
+                    => AfterGroupReadReceipt, after_group_read_receipt;
                 /// a group's ownership was transferred.
                 AfterChangeGroupOwner = "Group.CallbackAfterChangeGroupOwner"
-                    => group::AfterChangeGroupOwner, after_change_group_owner;
+                    => AfterChangeGroupOwner, after_change_group_owner;
                 /// the day's net group increase passed 70 % of the limit.
                 DailyGroupQuotaAlarm = "Group.CallbackOnDailyGroupQuotaAlarm"
-                    => group::DailyGroupQuotaAlarm, daily_group_quota_alarm;
+                    => DailyGroupQuotaAlarm, daily_group_quota_alarm;
                 /// message extensions were set, deleted or cleared.
                 AfterGroupMsgExtension = "Group.CallbackAfterGroupMsgExtension"
-                    => group::AfterGroupMsgExtension, after_group_msg_extension;
+                    => AfterGroupMsgExtension, after_group_msg_extension;
                 /// a topic was created.
                 AfterCreateTopic = "Group.CallbackAfterCreateTopic"
-                    => topic::AfterCreateTopic, after_create_topic;
+                    => AfterCreateTopic, after_create_topic;
                 /// topics were deleted.
                 AfterTopicDestroyed = "Group.CallbackAfterTopicDestroyed"
-                    => topic::AfterTopicDestroyed, after_topic_destroyed;
+                    => AfterTopicDestroyed, after_topic_destroyed;
                 /// a topic's profile changed.
                 AfterTopicInfoChanged = "Group.CallbackAfterTopicInfoChanged"
-                    => topic::AfterTopicInfoChanged, after_topic_info_changed;
+                    => AfterTopicInfoChanged, after_topic_info_changed;
 
                 // Login state
                 /// a user logged in, logged out or was disconnected.
                 StateChanged = "State.StateChange"
-                    => state::StateChanged, state_changed;
+                    => StateChanged, state_changed;
 
                 // Profiles
                 /// a user's profile changed.
                 PortraitSet = "Profile.CallbackPortraitSet"
-                    => profile::PortraitSet, portrait_set;
+                    => PortraitSet, portrait_set;
 
                 // Relationship chains
                 /// friendships were established.
                 FriendAdded = "Sns.CallbackFriendAdd"
-                    => sns::FriendAdded, friend_added;
+                    => FriendAdded, friend_added;
                 /// friends were deleted.
                 FriendDeleted = "Sns.CallbackFriendDelete"
-                    => sns::FriendDeleted, friend_deleted;
+                    => FriendDeleted, friend_deleted;
                 /// users were added to a blocklist.
                 BlocklistAdded = "Sns.CallbackBlackListAdd"
-                    => sns::BlocklistAdded, blocklist_added;
+                    => BlocklistAdded, blocklist_added;
                 /// users were removed from a blocklist.
                 BlocklistRemoved = "Sns.CallbackBlackListDelete"
-                    => sns::BlocklistRemoved, blocklist_removed;
+                    => BlocklistRemoved, blocklist_removed;
 
                 // Follows
                 /// a user followed others.
                 AfterFollowAdd = "Follow.CallbackAfterFollowAdd"
-                    => follow::AfterFollowAdd, after_follow_add;
+                    => AfterFollowAdd, after_follow_add;
                 /// a user unfollowed others.
                 AfterFollowDelete = "Follow.CallbackAfterFollowDelete"
-                    => follow::AfterFollowDelete, after_follow_delete;
+                    => AfterFollowDelete, after_follow_delete;
 
                 // One-to-one messages
                 /// a one-to-one message was delivered, or delivery failed.
                 AfterSendC2cMsg = "C2C.CallbackAfterSendMsg"
-                    => c2c::AfterSendC2cMsg, after_send_c2c_msg;
+                    => AfterSendC2cMsg, after_send_c2c_msg;
                 /// a one-to-one conversation was marked read.
                 AfterC2cMsgRead = "C2C.CallbackAfterMsgReport"
-                    => c2c::AfterC2cMsgRead, after_c2c_msg_read;
+                    => AfterC2cMsgRead, after_c2c_msg_read;
                 /// a one-to-one message was recalled.
                 AfterC2cMsgRecalled = "C2C.CallbackAfterMsgWithDraw"
-                    => c2c::AfterC2cMsgRecalled, after_c2c_msg_recalled;
+                    => AfterC2cMsgRecalled, after_c2c_msg_recalled;
                 /// extensions of a one-to-one message were set, deleted or cleared.
                 AfterC2cMsgExtension = "C2C.CallbackAfterC2CMsgExtension"
-                    => c2c::AfterC2cMsgExtension, after_c2c_msg_extension;
+                    => AfterC2cMsgExtension, after_c2c_msg_extension;
 
                 // Official accounts
                 /// an official account was created.
                 AfterCreateOfficialAccount = "OfficialAccount.CallbackAfterCreateOfficialAccount"
-                    => official_account::AfterCreateOfficialAccount, after_create_official_account;
+                    => AfterCreateOfficialAccount, after_create_official_account;
                 /// an official account's profile changed.
                 AfterOfficialAccountInfoChanged = "OfficialAccount.CallbackAfterOfficialAccountInfoChanged"
-                    => official_account::AfterOfficialAccountInfoChanged, after_official_account_info_changed;
+                    => AfterOfficialAccountInfoChanged, after_official_account_info_changed;
                 /// an official account was destroyed.
                 AfterOfficialAccountDestroyed = "OfficialAccount.CallbackAfterOfficialAccountDestroyed"
-                    => official_account::AfterOfficialAccountDestroyed, after_official_account_destroyed;
+                    => AfterOfficialAccountDestroyed, after_official_account_destroyed;
                 /// users subscribed to an official account.
                 AfterAddSubscriber = "OfficialAccount.CallbackAfterAddSubscriber"
-                    => official_account::AfterAddSubscriber, after_add_subscriber;
+                    => AfterAddSubscriber, after_add_subscriber;
                 /// an official account reached its subscriber limit.
                 AfterOfficialAccountFull = "OfficialAccount.CallbackAfterOfficialAccountFull"
-                    => official_account::AfterOfficialAccountFull, after_official_account_full;
+                    => AfterOfficialAccountFull, after_official_account_full;
                 /// users unsubscribed from an official account.
                 AfterDeleteSubscriber = "OfficialAccount.CallbackAfterDeleteSubscriber"
-                    => official_account::AfterDeleteSubscriber, after_delete_subscriber;
+                    => AfterDeleteSubscriber, after_delete_subscriber;
                 /// an official-account message was delivered.
                 AfterSendOfficialAccountMsg = "OfficialAccount.CallbackAfterSendMsg"
-                    => official_account::AfterSendOfficialAccountMsg, after_send_official_account_msg;
+                    => AfterSendOfficialAccountMsg, after_send_official_account_msg;
                 /// official-account messages were recalled.
                 AfterOfficialAccountMsgRecalled = "OfficialAccount.CallbackAfterMsgWithDraw"
-                    => official_account::AfterOfficialAccountMsgRecalled, after_official_account_msg_recalled;
+                    => AfterOfficialAccountMsgRecalled, after_official_account_msg_recalled;
 
                 // Push results
                 /// a batch of offline-push results (one call for the whole list).
                 OfflinePushResults = "Push.OfflinePush"
-                    => push::OfflinePushResults, offline_push_results;
+                    => OfflinePushResults, offline_push_results;
                 /// a batch of all-member push results (one call for the whole list).
                 AllMemberPushResults = "Push.AllMemberPush"
-                    => push::AllMemberPushResults, all_member_push_results;
+                    => AllMemberPushResults, all_member_push_results;
 
                 // Alerts
                 /// a REST API's request rate passed 80 % of its limit.
                 RequestOverLimit = "Alert.RequestOverLimit"
-                    => alert::RequestOverLimit, request_over_limit;
+                    => RequestOverLimit, request_over_limit;
 
                 // Chatbots
                 /// a one-to-one message was sent to a chatbot.
                 BotC2cMessage = "Bot.OnC2CMessage"
-                    => bot::BotC2cMessage, bot_c2c_message;
+                    => BotC2cMessage, bot_c2c_message;
                 /// a group message mentioned chatbots.
                 BotGroupMessage = "Bot.OnGroupMessage"
-                    => bot::BotGroupMessage, bot_group_message;
+                    => BotGroupMessage, bot_group_message;
                 /// custom pass-through content was sent to a chatbot.
                 ChatbotSignalMessage = "Chatbot.OnC2CSignalMessage"
-                    => bot::ChatbotSignalMessage, chatbot_signal_message;
+                    => ChatbotSignalMessage, chatbot_signal_message;
 
                 // Cloud moderation
                 /// a cloud moderation result.
                 ModerationResult = "ContentCallback.ResultNotify"
-                    => moderation::ModerationResult, moderation_result;
+                    => ModerationResult, moderation_result;
             }
         }
     };
@@ -266,7 +266,7 @@ pub(crate) use for_each_command;
 /// `method_doc` ends the handler method's doc.
 macro_rules! command_kind {
     (returns before $decision:ident) => {
-        $crate::tencent::decision::$decision
+        $crate::tencent::$decision
     };
     (returns after) => {
         ()

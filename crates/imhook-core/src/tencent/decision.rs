@@ -7,7 +7,7 @@
 //! they are built, so an out-of-range code is never sent.
 //!
 //! ```
-//! use imhook_core::tencent::decision::{GroupRejectCode, GroupSendMsgDecision};
+//! use imhook_core::tencent::{GroupRejectCode, GroupSendMsgDecision};
 //! use imhook_core::tencent::{Reply, events::MsgElement};
 //!
 //! let d = GroupSendMsgDecision::RejectWith(GroupRejectCode::new(10100, "you are muted").unwrap());
@@ -208,7 +208,7 @@ pub const DEFAULT_FRIEND_REFUSAL: i64 = 38000;
 /// target of the request.
 ///
 /// ```
-/// use imhook_core::tencent::decision::FriendVerdicts;
+/// use imhook_core::tencent::FriendVerdicts;
 /// let v = FriendVerdicts::allow_all().refuse("id2");
 /// let reply = v.into_reply(&["id1".to_owned(), "id2".to_owned()]);
 /// assert!(reply.to_json().contains(r#"{"To_Account":"id2","ResultCode":38000,"ResultInfo":""}"#));
@@ -278,7 +278,7 @@ pub type OfficialAccountRejectCode = RejectCode<120001, 130000>;
 ///
 /// ```
 /// use imhook_core::tencent::Reply;
-/// use imhook_core::tencent::decision::{CreateOfficialAccountDecision, OfficialAccountRejectCode};
+/// use imhook_core::tencent::{CreateOfficialAccountDecision, OfficialAccountRejectCode};
 /// let d = CreateOfficialAccountDecision::RejectWith(OfficialAccountRejectCode::new(120001, "name taken").unwrap());
 /// assert_eq!(Reply::from(d).to_json(), r#"{"ActionStatus":"OK","ErrorCode":120001,"ErrorInfo":"name taken"}"#);
 /// ```
@@ -309,7 +309,7 @@ impl From<CreateOfficialAccountDecision> for Reply {
 ///
 /// ```
 /// use imhook_core::tencent::Reply;
-/// use imhook_core::tencent::decision::AddSubscriberDecision;
+/// use imhook_core::tencent::AddSubscriberDecision;
 /// let d = AddSubscriberDecision::RefuseSubscribers(vec!["jared".into()]);
 /// assert_eq!(
 ///     Reply::from(d).to_json(),
@@ -346,7 +346,7 @@ impl From<AddSubscriberDecision> for Reply {
 ///
 /// ```
 /// use imhook_core::tencent::Reply;
-/// use imhook_core::tencent::decision::OfficialAccountSendMsgDecision;
+/// use imhook_core::tencent::OfficialAccountSendMsgDecision;
 /// assert_eq!(
 ///     Reply::from(OfficialAccountSendMsgDecision::SilentDrop).to_json(),
 ///     r#"{"ActionStatus":"OK","ErrorCode":2,"ErrorInfo":""}"#

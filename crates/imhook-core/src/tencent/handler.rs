@@ -6,8 +6,8 @@
 //! use std::sync::Arc;
 //! use async_trait::async_trait;
 //! use imhook_core::BoxError;
-//! use imhook_core::tencent::{CallbackHandler, Context, TencentEvent, handler::dispatch};
-//! use imhook_core::tencent::decision::GroupSendMsgDecision;
+//! use imhook_core::tencent::{CallbackHandler, Context, TencentEvent, dispatch};
+//! use imhook_core::tencent::GroupSendMsgDecision;
 //! use imhook_core::tencent::events::{AfterCreateGroup, BeforeSendGroupMsg};
 //!
 //! struct Moderator;
@@ -37,9 +37,9 @@
 
 use super::catalogue::{command_kind, for_each_command};
 use super::context::Context;
-use super::decision::{FriendVerdicts, Outcome};
+use super::decision::Outcome;
 use super::events::*;
-use super::reply::{BeforeFailurePolicy, Reply};
+use super::reply::Reply;
 use crate::BoxError;
 use async_trait::async_trait;
 
@@ -112,50 +112,3 @@ macro_rules! define_handler {
 }
 
 for_each_command!(define_handler);
-
-/// The targets of a friend-request body that could not be typed, read leniently.
-fn raw_targets(event: &UnknownEvent) -> Option<Vec<String>> {
-    #[derive(serde::Deserialize)]
-    struct Target {
-        #[serde(rename = "To_Account")]
-        to_account: String,
-    }
-    #[derive(serde::Deserialize)]
-    struct Targets {
-        #[serde(rename = "FriendItem", alias = "ResponseFriendItem")]
-        items: Vec<Target>,
-    }
-    serde_json::from_str::<Targets>(event.raw.get())
-        .ok()
-        .map(|t| t.items.into_iter().map(|i| i.to_account).collect())
-}
-
-/// The reply when the handler fails for a Before command (computed before dispatch).
-pub(crate) fn before_fallback(event: &TencentEvent, policy: BeforeFailurePolicy) -> Reply {
-    let targets = match event {
-        TencentEvent::BeforeFriendAdd(e) => Some(e.targets()),
-        TencentEvent::BeforeFriendResponse(e) => Some(e.targets()),
-        TencentEvent::Unknown(u)
-            if matches!(
-                u.command.as_str(),
-                "Sns.CallbackPrevFriendAdd" | "Sns.CallbackPrevFriendResponse"
-            ) =>
-        {
-            raw_targets(u)
-        }
-        _ => None,
-    };
-    let is_sns = matches!(
-        event.command(),
-        "Sns.CallbackPrevFriendAdd" | "Sns.CallbackPrevFriendResponse"
-    );
-    match (policy, targets) {
-        (BeforeFailurePolicy::Allow, Some(t)) => FriendVerdicts::allow_all().into_reply(&t),
-        (BeforeFailurePolicy::Reject, Some(t)) => {
-            FriendVerdicts::refuse_all().for_targets(&t).into_reply(&t)
-        }
-        (_, None) if is_sns => Reply::ok(),
-        (BeforeFailurePolicy::Allow, None) => Reply::ok(),
-        (BeforeFailurePolicy::Reject, None) => Reply::with_code(1, ""),
-    }
-}

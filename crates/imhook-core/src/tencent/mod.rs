@@ -4,19 +4,23 @@
 //! parameter; every reply is `{"ActionStatus","ErrorCode","ErrorInfo"}` (plus the
 //! extras a Before command allows). See [`TencentEndpoint`].
 
-pub mod auth;
+mod auth;
 mod catalogue;
-pub mod context;
-pub mod decision;
-pub mod endpoint;
+mod config;
+mod context;
+mod decision;
 pub mod events;
-pub mod handler;
-pub mod query;
-pub mod reply;
+mod handler;
+mod pipeline;
+mod query;
+mod reply;
 
-pub use auth::{AuthError, TencentAuth};
+pub use auth::{AuthError, DEFAULT_FRESHNESS, TencentAuth, Verified, sign};
+pub use config::{DEFAULT_DEADLINE, TencentConfig};
 pub use context::{Context, OptPlatform};
-pub use endpoint::{TencentCallback, TencentConfig, TencentEndpoint};
+pub use decision::*;
 pub use events::{TencentEvent, UnknownEvent};
-pub use handler::CallbackHandler;
-pub use reply::{AfterFailurePolicy, BeforeFailurePolicy, Reply};
+pub use handler::{CallbackHandler, dispatch};
+pub use pipeline::{TencentCallback, TencentEndpoint};
+pub use query::{CallbackQuery, QueryError};
+pub use reply::{ActionStatus, AfterFailurePolicy, BeforeFailurePolicy, Reply};

@@ -54,7 +54,7 @@ fn set<'a>(
 /// Form-decodes one name or value: `+` is a space, `%XX` a byte, a `%` not followed by
 /// two hex digits stays as it is, and invalid UTF-8 is replaced by U+FFFD (the rules of
 /// the WHATWG `application/x-www-form-urlencoded` parser).
-pub fn decode_component(raw: &str) -> Cow<'_, str> {
+pub(crate) fn decode_component(raw: &str) -> Cow<'_, str> {
     let bytes = raw.as_bytes();
     if !bytes.iter().any(|&b| b == b'%' || b == b'+') {
         return Cow::Borrowed(raw);
@@ -135,16 +135,6 @@ fn decode_if(raw: &str, escaped: bool) -> Cow<'_, str> {
 impl<'a> CallbackQuery<'a> {
     /// Parses a raw query string (`application/x-www-form-urlencoded`, parameter
     /// names matched case-insensitively).
-    ///
-    /// ```
-    /// use imhook_core::tencent::query::CallbackQuery;
-    /// let q = CallbackQuery::parse("SDKAppID=1400000001&CallbackCommand=State.StateChange&x=1").unwrap();
-    /// assert_eq!(q.sdk_app_id.as_deref(), Some("1400000001"));
-    /// let q = CallbackQuery::parse("ClientIP=%3A%3A1&OptPlatform=Web+App").unwrap();
-    /// assert_eq!(q.client_ip.as_deref(), Some("::1"));
-    /// assert_eq!(q.opt_platform.as_deref(), Some("Web App"));
-    /// assert!(CallbackQuery::parse("Sign=a&sign=b").is_err());
-    /// ```
     pub fn parse(query: &'a str) -> Result<Self, QueryError> {
         let mut q = Self::default();
         for pair in pairs(query) {
@@ -242,5 +232,20 @@ mod tests {
         fn same_pairs_as_form_urlencoded(q in "[a-zA-Z0-9%+=&\u{e9}\u{4f60}]{0,40}") {
             prop_assert_eq!(ours(&q), reference(&q));
         }
+    }
+}
+
+#[cfg(test)]
+mod doc_examples {
+    #[test]
+    fn example_0() {
+        use crate::tencent::query::CallbackQuery;
+        let q = CallbackQuery::parse("SDKAppID=1400000001&CallbackCommand=State.StateChange&x=1")
+            .unwrap();
+        assert_eq!(q.sdk_app_id.as_deref(), Some("1400000001"));
+        let q = CallbackQuery::parse("ClientIP=%3A%3A1&OptPlatform=Web+App").unwrap();
+        assert_eq!(q.client_ip.as_deref(), Some("::1"));
+        assert_eq!(q.opt_platform.as_deref(), Some("Web App"));
+        assert!(CallbackQuery::parse("Sign=a&sign=b").is_err());
     }
 }

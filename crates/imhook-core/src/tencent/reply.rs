@@ -1,5 +1,9 @@
 //! The Tencent reply envelope and the failure policies.
 
+use super::decision::FriendVerdicts;
+use super::events::{TencentEvent, UnknownEvent};
+use crate::inbound::Outbound;
+use crate::telemetry::{self, Rejection};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
@@ -123,4 +127,88 @@ pub enum AfterFailurePolicy {
     Ack,
     /// `{"ActionStatus":"FAIL","ErrorCode":1,...}` ("app backend failure").
     Fail,
+}
+
+/// The reply of an After callback whose handler failed, under `policy`.
+pub(crate) fn after_failure(policy: AfterFailurePolicy) -> Reply {
+    match policy {
+        AfterFailurePolicy::Ack => Reply::ok(),
+        AfterFailurePolicy::Fail => Reply::fail(1, "app backend failure"),
+    }
+}
+
+/// The HTTP reply carrying `reply` (always 200: Tencent reads the verdict in the body).
+pub(crate) fn outbound(reply: &Reply) -> Outbound {
+    if reply.is_ok_ack() {
+        // Served from a static buffer: no serialisation, no allocation.
+        return Outbound::json(200, Reply::OK_JSON);
+    }
+    Outbound::json(200, reply.to_json())
+}
+
+fn rejection(status: u16, info: &str) -> Outbound {
+    Outbound::json(status, Reply::fail(-1, info).to_json())
+}
+
+/// 400: the query or body cannot be read.
+pub(crate) fn bad_request() -> Outbound {
+    telemetry::rejected("tencent", Rejection::Body);
+    rejection(400, "bad request")
+}
+
+/// 401 (bad or missing `Sign`, stale `RequestTime`) or 403 (another `SdkAppid`).
+pub(crate) fn auth_failed(status: u16) -> Outbound {
+    match status {
+        403 => rejection(403, "forbidden"),
+        _ => rejection(401, "unauthorized"),
+    }
+}
+
+/// The targets of a friend-request body that could not be typed, read leniently.
+fn raw_targets(event: &UnknownEvent) -> Option<Vec<String>> {
+    #[derive(serde::Deserialize)]
+    struct Target {
+        #[serde(rename = "To_Account")]
+        to_account: String,
+    }
+    #[derive(serde::Deserialize)]
+    struct Targets {
+        #[serde(rename = "FriendItem", alias = "ResponseFriendItem")]
+        items: Vec<Target>,
+    }
+    serde_json::from_str::<Targets>(event.raw.get())
+        .ok()
+        .map(|t| t.items.into_iter().map(|i| i.to_account).collect())
+}
+
+/// The reply when the handler fails for a Before command (computed before dispatch).
+/// The reply of a Before callback whose handler failed, under `policy`: for the Sns
+/// Prev commands, every target allowed or refused; otherwise the OK ack or code 1.
+pub(crate) fn before_failure(event: &TencentEvent, policy: BeforeFailurePolicy) -> Reply {
+    let targets = match event {
+        TencentEvent::BeforeFriendAdd(e) => Some(e.targets()),
+        TencentEvent::BeforeFriendResponse(e) => Some(e.targets()),
+        TencentEvent::Unknown(u)
+            if matches!(
+                u.command.as_str(),
+                "Sns.CallbackPrevFriendAdd" | "Sns.CallbackPrevFriendResponse"
+            ) =>
+        {
+            raw_targets(u)
+        }
+        _ => None,
+    };
+    let is_sns = matches!(
+        event.command(),
+        "Sns.CallbackPrevFriendAdd" | "Sns.CallbackPrevFriendResponse"
+    );
+    match (policy, targets) {
+        (BeforeFailurePolicy::Allow, Some(t)) => FriendVerdicts::allow_all().into_reply(&t),
+        (BeforeFailurePolicy::Reject, Some(t)) => {
+            FriendVerdicts::refuse_all().for_targets(&t).into_reply(&t)
+        }
+        (_, None) if is_sns => Reply::ok(),
+        (BeforeFailurePolicy::Allow, None) => Reply::ok(),
+        (BeforeFailurePolicy::Reject, None) => Reply::with_code(1, ""),
+    }
 }

@@ -2,8 +2,8 @@
 //! payload. One flat struct holds the fields of every body type; `type` says which apply.
 
 use super::common::opt_value;
-use crate::tencent::events::common::wire_enum;
 use crate::wire;
+use crate::wire::wire_enum;
 use serde::{Deserialize, Serialize};
 
 wire_enum! {
@@ -51,7 +51,7 @@ pub struct Size {
 /// One message body.
 ///
 /// ```
-/// use imhook_core::agora::events::body::{BodyType, MessageBody};
+/// use imhook_core::agora::events::{BodyType, MessageBody};
 /// let b: MessageBody = serde_json::from_str(r#"{"type":"loc","lat":"39.9","lng":116.3,"addr":"x"}"#).unwrap();
 /// assert_eq!(b.kind, BodyType::Loc);
 /// assert_eq!(b.lat, Some(39.9));

@@ -1,6 +1,6 @@
 //! Types and lenient helpers shared by the Agora families.
 
-use crate::tencent::events::common::wire_enum;
+use crate::wire::wire_enum;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -87,15 +87,6 @@ pub(crate) fn opt_value<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<serde_json::Value>, D::Error> {
     Ok(Some(serde_json::Value::deserialize(d)?).filter(|v| !v.is_null()))
-}
-
-/// An optional wire enum: strings become the enum, other shapes `None`.
-pub(crate) fn opt_enum<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: From<String>,
-{
-    Ok(crate::wire::opt_string(d)?.map(T::from))
 }
 
 /// An optional nested object: anything that does not decode as `T` is `None`.

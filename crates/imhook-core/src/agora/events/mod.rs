@@ -12,7 +12,7 @@
 //!
 //! ```
 //! use imhook_core::agora::{AgoraEvent, Envelope};
-//! use imhook_core::agora::events::group_op::GroupOperation;
+//! use imhook_core::agora::events::GroupOperation;
 //! let body = r#"{"callId":"a_1","event":"group_op_event","operation":"SHARE_FILE","id":"g1","type":"GROUP",
 //!     "operator":"u1","appkey":"o#a","timestamp":"1729499506255","payload":{"type":"ADD","share_file":"f-1"}}"#;
 //! let kind = Envelope::parse(body).unwrap().classify();
@@ -24,19 +24,19 @@
 //! assert_eq!(ev.record().event["payload"]["share_file"][0], "f-1");
 //! ```
 
-pub mod body;
-pub mod common;
-pub mod group_op;
-pub mod keyword_alert;
-pub mod message;
-pub mod moderation;
-pub mod muc;
-pub mod notify;
-pub mod offline_push;
-pub mod pre_send;
-pub mod receipt;
-pub mod roster;
-pub mod user_status;
+mod body;
+mod common;
+mod group_op;
+mod keyword_alert;
+mod message;
+mod moderation;
+mod muc;
+mod notify;
+mod offline_push;
+mod pre_send;
+mod receipt;
+mod roster;
+mod user_status;
 
 pub use body::{BodyType, MessageBody};
 pub use common::{EventType, GroupKind, PushStatus, Reason};
@@ -51,6 +51,8 @@ pub use pre_send::{Conversation, PreSendEvent, PreSendPayload};
 pub use receipt::{EditEvent, RecallEvent, ReceiptEvent};
 pub use roster::RosterEvent;
 pub use user_status::UserStatusEvent;
+
+pub use crate::agora::catalogue::FAMILIES;
 
 use crate::agora::catalogue::{AgoraKind, Family, Named, Operation, family_kind, for_each_family};
 use crate::record::EventRecord;

@@ -158,7 +158,7 @@ pub struct MucEvent {
     #[serde(
         rename = "eventType",
         default,
-        deserialize_with = "opt_enum",
+        deserialize_with = "crate::wire::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type: Option<EventType>,

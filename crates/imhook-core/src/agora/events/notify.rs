@@ -210,7 +210,7 @@ pub struct ReactionEvent {
     #[serde(
         rename = "eventType",
         default,
-        deserialize_with = "opt_enum",
+        deserialize_with = "crate::wire::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type: Option<EventType>,
@@ -383,7 +383,7 @@ pub struct ThreadEvent {
     #[serde(
         rename = "eventType",
         default,
-        deserialize_with = "opt_enum",
+        deserialize_with = "crate::wire::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type: Option<EventType>,

@@ -93,7 +93,7 @@ pub struct RecallEvent {
     #[serde(
         rename = "eventType",
         default,
-        deserialize_with = "opt_enum",
+        deserialize_with = "crate::wire::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type: Option<EventType>,
@@ -296,7 +296,7 @@ pub struct EditEvent {
     #[serde(
         rename = "eventType",
         default,
-        deserialize_with = "opt_enum",
+        deserialize_with = "crate::wire::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type: Option<EventType>,
@@ -477,7 +477,7 @@ pub struct ReceiptEvent {
     #[serde(
         rename = "eventType",
         default,
-        deserialize_with = "opt_enum",
+        deserialize_with = "crate::wire::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type: Option<EventType>,

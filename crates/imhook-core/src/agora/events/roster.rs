@@ -104,7 +104,7 @@ pub struct RosterEvent {
     #[serde(
         rename = "eventType",
         default,
-        deserialize_with = "opt_enum",
+        deserialize_with = "crate::wire::opt_enum",
         skip_serializing_if = "Option::is_none"
     )]
     pub event_type: Option<EventType>,

@@ -1,7 +1,7 @@
 //! REST API rate alarms.
 
 #[allow(unused_imports)]
-use super::common::{GroupType, KeyValue, Member, is_empty, opt_enum, wire_enum};
+use super::common::{GroupType, KeyValue, Member};
 #[allow(unused_imports)]
 use super::message::MsgElement;
 #[allow(unused_imports)]

@@ -2,11 +2,12 @@
 //! and custom pass-through content for a chatbot.
 
 #[allow(unused_imports)]
-use super::common::{GroupType, KeyValue, Member, is_empty, opt_enum, wire_enum};
+use super::common::{GroupType, KeyValue, Member};
 #[allow(unused_imports)]
 use super::message::MsgElement;
 #[allow(unused_imports)]
 use crate::wire;
+use crate::wire::is_empty;
 use serde::{Deserialize, Serialize};
 
 /// `Bot.OnC2CMessage`: a one-to-one message was sent to a chatbot.

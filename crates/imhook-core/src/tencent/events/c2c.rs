@@ -1,11 +1,12 @@
 //! One-to-one message commands (tencent.md §5.3 rows 35–38).
 
 #[allow(unused_imports)]
-use super::common::{GroupType, KeyValue, Member, is_empty, opt_enum, wire_enum};
+use super::common::{GroupType, KeyValue, Member};
 #[allow(unused_imports)]
 use super::message::MsgElement;
 #[allow(unused_imports)]
 use crate::wire;
+use crate::wire::is_empty;
 use serde::{Deserialize, Serialize};
 
 /// `C2C.CallbackBeforeSendMsg`: before a one-to-one message is delivered.

@@ -1,11 +1,12 @@
 //! Group commands (tencent.md §5.3 rows 1–13 and 18–24).
 
 #[allow(unused_imports)]
-use super::common::{GroupType, KeyValue, Member, is_empty, opt_enum, wire_enum};
+use super::common::{GroupType, KeyValue, Member};
 #[allow(unused_imports)]
 use super::message::MsgElement;
 #[allow(unused_imports)]
 use crate::wire;
+use crate::wire::{is_empty, opt_enum, wire_enum};
 use serde::{Deserialize, Serialize};
 
 wire_enum! {

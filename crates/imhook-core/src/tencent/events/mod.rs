@@ -20,20 +20,20 @@
 //! assert_eq!(record.event["CallbackCommand"], "Group.CallbackAfterGroupFull");
 //! ```
 
-pub mod alert;
-pub mod bot;
-pub mod c2c;
-pub mod common;
-pub mod follow;
-pub mod group;
-pub mod message;
-pub mod moderation;
-pub mod official_account;
-pub mod profile;
-pub mod push;
-pub mod sns;
-pub mod state;
-pub mod topic;
+mod alert;
+mod bot;
+mod c2c;
+mod common;
+mod follow;
+mod group;
+mod message;
+mod moderation;
+mod official_account;
+mod profile;
+mod push;
+mod sns;
+mod state;
+mod topic;
 
 pub use alert::*;
 pub use bot::*;
@@ -51,8 +51,8 @@ pub use state::*;
 pub use topic::*;
 
 use crate::record::EventRecord;
+use crate::tencent::Outcome;
 use crate::tencent::catalogue::{command_kind, for_each_command};
-use crate::tencent::decision::Outcome;
 use crate::tencent::reply::Reply;
 use serde_json::value::RawValue;
 

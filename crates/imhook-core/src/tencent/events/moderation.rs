@@ -1,13 +1,12 @@
 //! Cloud moderation results.
 
 #[allow(unused_imports)]
-use super::common::{
-    GroupType, KeyValue, Member, int_enum, is_empty, opt_enum, opt_int_enum, opt_object, wire_enum,
-};
+use super::common::{GroupType, KeyValue, Member};
 #[allow(unused_imports)]
 use super::message::MsgElement;
 #[allow(unused_imports)]
 use crate::wire;
+use crate::wire::{int_enum, is_empty, opt_enum, opt_int_enum, opt_object, wire_enum};
 use serde::{Deserialize, Serialize};
 
 wire_enum! {

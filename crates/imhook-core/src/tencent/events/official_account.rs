@@ -4,11 +4,12 @@
 //! are Before callbacks answered with a decision (see [`crate::tencent::decision`]).
 
 #[allow(unused_imports)]
-use super::common::{GroupType, KeyValue, Member, is_empty, opt_enum, wire_enum};
+use super::common::{GroupType, KeyValue, Member};
 #[allow(unused_imports)]
 use super::message::MsgElement;
 #[allow(unused_imports)]
 use crate::wire;
+use crate::wire::is_empty;
 use serde::{Deserialize, Serialize};
 
 /// `{"Subscriber_Account": string}`.
@@ -40,7 +41,7 @@ pub struct RecalledMsg {
 
 /// `OfficialAccount.CallbackBeforeCreateOfficialAccount`: before an official account is created.
 ///
-/// Answered with a [`CreateOfficialAccountDecision`](crate::tencent::decision::CreateOfficialAccountDecision).
+/// Answered with a [`CreateOfficialAccountDecision`](crate::tencent::CreateOfficialAccountDecision).
 ///
 /// Page: <https://www.tencentcloud.com/document/product/1047/60795>.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -211,7 +212,7 @@ pub struct AfterOfficialAccountDestroyed {
 
 /// `OfficialAccount.CallbackBeforeAddSubscriber`: before users subscribe to an official account.
 ///
-/// Answered with an [`AddSubscriberDecision`](crate::tencent::decision::AddSubscriberDecision).
+/// Answered with an [`AddSubscriberDecision`](crate::tencent::AddSubscriberDecision).
 ///
 /// Page: <https://www.tencentcloud.com/document/product/1047/60799>.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -337,7 +338,7 @@ pub struct AfterDeleteSubscriber {
 
 /// `OfficialAccount.CallbackBeforeSendMsg`: before an official-account message is delivered to the subscribers.
 ///
-/// Answered with an [`OfficialAccountSendMsgDecision`](crate::tencent::decision::OfficialAccountSendMsgDecision).
+/// Answered with an [`OfficialAccountSendMsgDecision`](crate::tencent::OfficialAccountSendMsgDecision).
 ///
 /// Page: <https://www.tencentcloud.com/document/product/1047/60803>.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,13 +7,12 @@
 //! retries the ones over the limit later.
 
 #[allow(unused_imports)]
-use super::common::{
-    GroupType, KeyValue, Member, int_enum, is_empty, opt_enum, opt_int_enum, wire_enum,
-};
+use super::common::{GroupType, KeyValue, Member};
 #[allow(unused_imports)]
 use super::message::MsgElement;
 #[allow(unused_imports)]
 use crate::wire;
+use crate::wire::{int_enum, opt_int_enum};
 use serde::{Deserialize, Serialize};
 
 int_enum! {

@@ -1,11 +1,12 @@
 //! Login state (tencent.md §5.3 row 25).
 
 #[allow(unused_imports)]
-use super::common::{GroupType, KeyValue, Member, is_empty, opt_enum, wire_enum};
+use super::common::{GroupType, KeyValue, Member};
 #[allow(unused_imports)]
 use super::message::MsgElement;
 #[allow(unused_imports)]
 use crate::wire;
+use crate::wire::{is_empty, opt_enum, wire_enum};
 use serde::{Deserialize, Serialize};
 
 wire_enum! {

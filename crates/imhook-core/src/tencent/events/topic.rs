@@ -1,11 +1,12 @@
 //! Community topic commands (tencent.md §5.3 rows 14–17).
 
 #[allow(unused_imports)]
-use super::common::{GroupType, KeyValue, Member, is_empty, opt_enum, wire_enum};
+use super::common::{GroupType, KeyValue, Member};
 #[allow(unused_imports)]
 use super::message::MsgElement;
 #[allow(unused_imports)]
 use crate::wire;
+use crate::wire::is_empty;
 use serde::{Deserialize, Serialize};
 
 /// `Group.CallbackBeforeCreateTopic`: before a topic is created in a Community group.

@@ -36,17 +36,6 @@ impl BodyError {
 /// Collects `stream` into one buffer, stopping as soon as it exceeds `limit` bytes
 /// (nothing past the limit is buffered) and, with `timeout`, when the whole body has not
 /// arrived in time (slow-drip clients).
-///
-/// ```
-/// use bytes::Bytes;
-/// use imhook_core::body::{BodyError, read_limited};
-/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
-/// let chunks = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(Bytes::from("ab")), Ok(Bytes::from("cd"))]);
-/// assert_eq!(read_limited(chunks, 4, None).await.unwrap(), Bytes::from("abcd"));
-/// let chunks = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(Bytes::from("abc")), Ok(Bytes::from("de"))]);
-/// assert_eq!(read_limited(chunks, 4, None).await, Err(BodyError::TooLarge));
-/// # });
-/// ```
 pub async fn read_limited<S, B, E>(
     stream: S,
     limit: usize,
@@ -92,5 +81,36 @@ where
             .await
             .unwrap_or(Err(BodyError::Timeout)),
         None => read.await,
+    }
+}
+
+#[cfg(test)]
+mod doc_examples {
+    #[test]
+    fn example_0() {
+        use crate::read::{BodyError, read_limited};
+        use bytes::Bytes;
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async {
+                let chunks = futures_util::stream::iter(vec![
+                    Ok::<_, std::io::Error>(Bytes::from("ab")),
+                    Ok(Bytes::from("cd")),
+                ]);
+                assert_eq!(
+                    read_limited(chunks, 4, None).await.unwrap(),
+                    Bytes::from("abcd")
+                );
+                let chunks = futures_util::stream::iter(vec![
+                    Ok::<_, std::io::Error>(Bytes::from("abc")),
+                    Ok(Bytes::from("de")),
+                ]);
+                assert_eq!(
+                    read_limited(chunks, 4, None).await,
+                    Err(BodyError::TooLarge)
+                );
+            });
     }
 }

@@ -1,0 +1,495 @@
+//! The Agora pipelines, one per route: authenticate (envelope, kind, `security`) →
+//! de-duplicate → decode → dispatch → reply. Post-send and pre-send are two types
+//! each (endpoint and verified callback), sharing the first two steps; the steps
+//! before them (method, size, body) are the shared ones of [`crate::Endpoint`].
+
+use super::auth::AuthError;
+use super::catalogue::AgoraKind;
+use super::config::{AgoraConfig, ConfigError, PostSendFailurePolicy, StoreFailurePolicy};
+use super::context::{Context, Route};
+use super::decision::PreSendDecision;
+use super::envelope::{Envelope, EnvelopeError};
+use super::events::{AgoraEvent, PreSendEvent};
+use super::handler::CallbackHandler;
+use super::reply;
+use crate::exec::run_guarded;
+use crate::idempotency::{Acquired, ClaimGuard, IdempotencyKey, lease};
+use crate::inbound::{Inbound, Outbound};
+use crate::log_value::Untrusted;
+use crate::pipeline::{Endpoint, Limits, Verify};
+use crate::telemetry::{self, Outcome, Rejection};
+use async_trait::async_trait;
+use std::sync::Arc;
+use std::time::Instant;
+use tracing::Instrument;
+
+/// What authentication and de-duplication (steps 3–4) yield for either route.
+struct Admitted<'r> {
+    body: &'r str,
+    kind: AgoraKind,
+    ctx: Context,
+    claim: Option<ClaimGuard>,
+}
+
+impl AgoraConfig {
+    /// Steps 3–4 for `route`: the envelope read, the kind classified, `security`
+    /// checked, the callback's key claimed. `Err` is the exact reply, including the
+    /// answer to a duplicate (`duplicate`).
+    async fn admit_request<'r>(
+        &self,
+        route: Route,
+        req: &'r Inbound<'_>,
+        duplicate: fn(&AgoraConfig) -> Outbound,
+    ) -> Result<Admitted<'r>, Outbound> {
+        let body = std::str::from_utf8(&req.body).map_err(|_| {
+            tracing::warn!(provider = "agora", "rejected: body is not UTF-8");
+            reply::bad_request()
+        })?;
+        let env = Envelope::parse(body).map_err(|e| {
+            match &e {
+                EnvelopeError::NotJsonObject => tracing::warn!(provider = "agora", "rejected: body is not a JSON object"),
+                EnvelopeError::Ambiguous(detail) => tracing::warn!(provider = "agora", error = ?Untrusted(detail), "rejected: malformed envelope"),
+            }
+            reply::bad_request()
+        })?;
+        let typed_kind = match route {
+            Route::PostSend => env.classify(),
+            Route::PreSend => AgoraKind::PreSend,
+        };
+        let kind = typed_kind.to_string();
+        let call_id = env.call_id().map(|c| c.into_owned());
+        telemetry::record_identity(&kind, call_id.as_deref());
+        let auth = self.auth().verify(&env, &kind).map_err(|e| {
+            telemetry::rejected(
+                "agora",
+                match e {
+                    AuthError::Stale => Rejection::Stale,
+                    _ => Rejection::Auth,
+                },
+            );
+            tracing::warn!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&kind), call_id = ?Untrusted(call_id.as_deref().unwrap_or("")), reason = %e, "rejected: authentication");
+            reply::unauthorized()
+        })?;
+        // Only authenticated requests take part in de-duplication: an unsigned body
+        // carrying a genuine callId must never make the provider's signed callback a
+        // duplicate, nor be suppressed by it.
+        let dedupe = auth.authenticated && (route == Route::PostSend || self.dedupe_pre_send);
+        let claim = match env.dedup_parts(&typed_kind).filter(|_| dedupe) {
+            Some(parts) => {
+                let mut key_parts = vec!["agora", route.as_str()];
+                key_parts.extend(parts.iter().map(|p| p.as_ref()));
+                let key = IdempotencyKey::from_parts(&key_parts);
+                let lease = lease(self.deadline(route));
+                match ClaimGuard::acquire(&self.store, key, lease, self.ttl, "agora").await {
+                    Ok(Acquired::Guard(guard)) => Some(guard),
+                    Ok(Acquired::Duplicate(state)) => {
+                        tracing::info!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&kind), call_id = ?Untrusted(call_id.as_deref().unwrap_or("")), state = ?state, "duplicate callback acknowledged");
+                        return Err(duplicate(self));
+                    }
+                    Err(e) => {
+                        tracing::error!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&kind), error = %e, "de-duplication store failed");
+                        match self.store_failure {
+                            StoreFailurePolicy::Process => None,
+                            StoreFailurePolicy::Retry => return Err(reply::store_unavailable()),
+                        }
+                    }
+                }
+            }
+            None => None,
+        };
+        let ctx = Context {
+            route,
+            authenticated: auth.authenticated,
+            secret_index: auth.secret_index,
+            call_id,
+            kind,
+            raw: req.body.clone(),
+            peer: req.peer,
+        };
+        Ok(Admitted {
+            body,
+            kind: typed_kind,
+            ctx,
+            claim,
+        })
+    }
+
+    /// Steps 3–5 of a post-send request.
+    async fn admit_post_send(&self, req: &Inbound<'_>) -> Result<PostSendCallback, Outbound> {
+        let a = self
+            .admit_request(Route::PostSend, req, |_| reply::ack())
+            .await?;
+        let event = AgoraEvent::decode_as(&a.kind, a.body);
+        Ok(PostSendCallback {
+            ctx: a.ctx,
+            event,
+            claim: a.claim,
+        })
+    }
+
+    /// Steps 3–5 of a pre-send request. A request that cannot be decoded gets the
+    /// failure policy's decision.
+    async fn admit_pre_send(&self, req: &Inbound<'_>) -> Result<PreSendCallback, Outbound> {
+        let a = self
+            .admit_request(Route::PreSend, req, reply::pre_send_fallback)
+            .await?;
+        match PreSendEvent::decode(a.body) {
+            Ok(event) => Ok(PreSendCallback {
+                ctx: a.ctx,
+                event,
+                claim: a.claim,
+            }),
+            Err(e) => {
+                let label = Route::PreSend.label();
+                telemetry::callback("agora", label, &a.ctx.kind, true, Outcome::DecodeFailed);
+                tracing::warn!(provider = "agora", kind = "pre_send", error = ?Untrusted(&e), "pre-send request cannot be decoded; answering with the failure policy");
+                Err(reply::pre_send_fallback(self))
+            }
+        }
+    }
+}
+
+/// A verified, de-duplicated, decoded post-send callback, for applications that answer
+/// it themselves (framework extractors). Answer with [`PostSendCallback::ack`] or
+/// [`PostSendCallback::retry`].
+///
+/// While it is held, copies of the same callback are answered as duplicates. Dropped
+/// without an answer (the application returned early, the request was cancelled), it
+/// releases its claim so that the provider's retry is handled. The claim's lease is
+/// the post-send handler deadline plus [`LEASE_MARGIN`](crate::LEASE_MARGIN): answer
+/// within it, or a concurrent copy may be handled too.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct PostSendCallback {
+    /// The request context.
+    pub ctx: Context,
+    /// The decoded event.
+    pub event: AgoraEvent,
+    claim: Option<ClaimGuard>,
+}
+
+impl PostSendCallback {
+    /// Marks the callback handled and returns the `200 {}` ack.
+    pub async fn ack(self) -> Outbound {
+        if let Some(c) = self.claim {
+            c.complete().await;
+        }
+        reply::ack()
+    }
+
+    /// Releases the claim and returns 503 so the provider retries once.
+    pub async fn retry(self) -> Outbound {
+        if let Some(c) = self.claim {
+            c.release().await;
+        }
+        reply::retry()
+    }
+}
+
+/// A verified, decoded pre-send request (de-duplicated when
+/// [`AgoraConfig::dedupe_pre_send`] is on), for applications that answer it themselves.
+/// Answer with [`PreSendCallback::decide`]; dropped unanswered, its claim is released.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct PreSendCallback {
+    /// The request context.
+    pub ctx: Context,
+    /// The decoded request.
+    pub event: PreSendEvent,
+    claim: Option<ClaimGuard>,
+}
+
+impl PreSendCallback {
+    /// Marks the request handled and returns the reply carrying `decision`.
+    pub async fn decide(self, decision: &PreSendDecision) -> Outbound {
+        if let Some(c) = self.claim {
+            c.complete().await;
+        }
+        reply::decision(decision)
+    }
+}
+
+impl AgoraConfig {
+    /// Verifies a buffered post-send request (as [`Verify`] does for the adapters'
+    /// extractors): the verified callback, or the exact reply the mounted endpoint
+    /// would have sent.
+    pub async fn verify_post_send(&self, req: Inbound<'_>) -> Result<PostSendCallback, Outbound> {
+        Verify::<PostSendCallback>::verify(self, req).await
+    }
+
+    /// Verifies a buffered pre-send request; see [`AgoraConfig::verify_post_send`].
+    pub async fn verify_pre_send(&self, req: Inbound<'_>) -> Result<PreSendCallback, Outbound> {
+        Verify::<PreSendCallback>::verify(self, req).await
+    }
+}
+
+#[async_trait]
+impl Verify<PostSendCallback> for AgoraConfig {
+    fn limits(&self) -> Limits {
+        AgoraConfig::limits(self)
+    }
+
+    fn provider(&self) -> &'static str {
+        "agora"
+    }
+
+    async fn admit(&self, req: Inbound<'_>) -> Result<PostSendCallback, Outbound> {
+        let span = telemetry::callback_span("agora", Route::PostSend.label());
+        self.admit_post_send(&req).instrument(span).await
+    }
+}
+
+#[async_trait]
+impl Verify<PreSendCallback> for AgoraConfig {
+    fn limits(&self) -> Limits {
+        AgoraConfig::limits(self)
+    }
+
+    fn provider(&self) -> &'static str {
+        "agora"
+    }
+
+    async fn admit(&self, req: Inbound<'_>) -> Result<PreSendCallback, Outbound> {
+        let span = telemetry::callback_span("agora", Route::PreSend.label());
+        self.admit_pre_send(&req).instrument(span).await
+    }
+}
+
+macro_rules! agora_endpoint {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $name {
+            config: Arc<AgoraConfig>,
+            handler: Arc<dyn CallbackHandler>,
+        }
+
+        impl $name {
+            /// Mounts `handler` with `config`; fails when the configuration cannot
+            /// serve requests (no secret, and not [`AgoraConfig::insecure`]).
+            pub fn new(
+                config: AgoraConfig,
+                handler: Arc<dyn CallbackHandler>,
+            ) -> Result<Self, ConfigError> {
+                config.validate()?;
+                Ok(Self {
+                    config: Arc::new(config),
+                    handler,
+                })
+            }
+
+            /// The configuration.
+            pub fn config(&self) -> &AgoraConfig {
+                &self.config
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("config", &self.config)
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+
+agora_endpoint! {
+    /// The mounted post-send endpoint: notifications, answered `200 {}`.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use imhook_core::{Endpoint, Inbound, Secret, agora::{AgoraConfig, CallbackHandler, PostSendEndpoint}};
+    ///
+    /// struct App;
+    /// impl CallbackHandler for App {}
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+    /// let config = AgoraConfig::new().secret(Secret::new("imhook-fixture-secret").unwrap());
+    /// let endpoint = PostSendEndpoint::new(config, Arc::new(App)).unwrap();
+    /// let reply = endpoint.handle(Inbound::post("", r#"{"chat_type":"chat"}"#)).await;
+    /// assert_eq!(reply.status, 401); // unsigned
+    /// # });
+    /// ```
+    PostSendEndpoint
+}
+
+agora_endpoint! {
+    /// The mounted pre-send endpoint: every message decided by
+    /// [`CallbackHandler::pre_send`] within the pre-send deadline.
+    PreSendEndpoint
+}
+
+#[async_trait]
+impl Endpoint for PostSendEndpoint {
+    fn limits(&self) -> Limits {
+        self.config.limits()
+    }
+
+    fn provider(&self) -> &'static str {
+        "agora"
+    }
+
+    async fn process(&self, req: Inbound<'_>) -> Outbound {
+        let label = Route::PostSend.label();
+        let span = telemetry::callback_span("agora", label);
+        let started = Instant::now();
+        let out = self.run(req, started).instrument(span).await;
+        telemetry::request_time("agora", label, started.elapsed());
+        out
+    }
+}
+
+#[async_trait]
+impl Endpoint for PreSendEndpoint {
+    fn limits(&self) -> Limits {
+        self.config.limits()
+    }
+
+    fn provider(&self) -> &'static str {
+        "agora"
+    }
+
+    async fn process(&self, req: Inbound<'_>) -> Outbound {
+        let label = Route::PreSend.label();
+        let span = telemetry::callback_span("agora", label);
+        let started = Instant::now();
+        let out = self.run(req, started).instrument(span).await;
+        telemetry::request_time("agora", label, started.elapsed());
+        out
+    }
+}
+
+fn not_dispatched(out: Outbound, started: Instant) -> Outbound {
+    tracing::info!(
+        provider = "agora",
+        status = out.status,
+        latency_us = started.elapsed().as_micros() as u64,
+        "callback not dispatched"
+    );
+    out
+}
+
+fn handled(ctx: &Context, known: bool, out: &Outbound, outcome: &str, started: Instant) {
+    tracing::info!(
+        provider = "agora",
+        kind = ?Untrusted(&ctx.kind),
+        known,
+        call_id = ?Untrusted(ctx.call_id.as_deref().unwrap_or("")),
+        authenticated = ctx.authenticated,
+        status = out.status,
+        outcome,
+        latency_us = started.elapsed().as_micros() as u64,
+        "callback handled"
+    );
+}
+
+impl PostSendEndpoint {
+    /// Steps 3–7 of one request, inside its callback span.
+    async fn run(&self, req: Inbound<'_>, started: Instant) -> Outbound {
+        let label = Route::PostSend.label();
+        let PostSendCallback { ctx, event, claim } = match self.config.admit_post_send(&req).await {
+            Ok(cb) => cb,
+            Err(out) => return not_dispatched(out, started),
+        };
+        let known = event.is_known();
+        let decode_failed = matches!(&event, AgoraEvent::Unknown(u) if u.error.is_some());
+        let handler_started = Instant::now();
+        let result = run_guarded(
+            self.config.deadline(Route::PostSend),
+            self.handler.handle(&ctx, event),
+        )
+        .await;
+        telemetry::handler_time("agora", label, handler_started.elapsed());
+        telemetry::callback(
+            "agora",
+            label,
+            &ctx.kind,
+            known,
+            match &result {
+                Ok(()) if decode_failed => Outcome::DecodeFailed,
+                Ok(()) => Outcome::Handled,
+                Err(failure) => Outcome::of_failure(failure),
+            },
+        );
+        let (out, outcome) = match result {
+            Ok(()) => {
+                if let Some(c) = claim {
+                    c.complete().await;
+                }
+                (reply::ack(), "handled")
+            }
+            Err(failure) => {
+                tracing::error!(provider = "agora", kind = ?Untrusted(&ctx.kind), call_id = ?Untrusted(ctx.call_id.as_deref().unwrap_or("")), failure = failure.kind(), error = %failure, "handler failed; answering with the failure policy");
+                match self.config.post_send_failure {
+                    PostSendFailurePolicy::Ack => {
+                        if let Some(c) = claim {
+                            c.complete().await;
+                        }
+                        (reply::ack(), failure.kind())
+                    }
+                    PostSendFailurePolicy::RetryOnce => {
+                        if let Some(c) = claim {
+                            c.release().await;
+                        }
+                        (reply::retry(), failure.kind())
+                    }
+                }
+            }
+        };
+        handled(&ctx, known, &out, outcome, started);
+        out
+    }
+}
+
+impl PreSendEndpoint {
+    /// Steps 3–7 of one request, inside its callback span.
+    async fn run(&self, req: Inbound<'_>, started: Instant) -> Outbound {
+        let label = Route::PreSend.label();
+        let PreSendCallback { ctx, event, claim } = match self.config.admit_pre_send(&req).await {
+            Ok(cb) => cb,
+            Err(out) => return not_dispatched(out, started),
+        };
+        let handler_started = Instant::now();
+        let result = run_guarded(
+            self.config.deadline(Route::PreSend),
+            self.handler.pre_send(&ctx, event),
+        )
+        .await;
+        telemetry::handler_time("agora", label, handler_started.elapsed());
+        let (out, outcome) = match result {
+            Ok(decision) => {
+                let json = decision.to_json();
+                if json.chars().count() > self.config.reply_limit {
+                    tracing::error!(
+                        provider = "agora",
+                        kind = "pre_send",
+                        limit = self.config.reply_limit,
+                        "pre-send reply over the limit; answering with the failure policy"
+                    );
+                    telemetry::callback("agora", label, &ctx.kind, true, Outcome::HandlerError);
+                    (reply::pre_send_fallback(&self.config), "reply-too-long")
+                } else {
+                    telemetry::callback("agora", label, &ctx.kind, true, Outcome::Handled);
+                    (Outbound::json(200, json), "handled")
+                }
+            }
+            Err(failure) => {
+                telemetry::callback(
+                    "agora",
+                    label,
+                    &ctx.kind,
+                    true,
+                    Outcome::of_failure(&failure),
+                );
+                tracing::error!(provider = "agora", kind = "pre_send", call_id = ?Untrusted(ctx.call_id.as_deref().unwrap_or("")), failure = failure.kind(), error = %failure, "handler failed; answering with the failure policy");
+                (reply::pre_send_fallback(&self.config), failure.kind())
+            }
+        };
+        if let Some(c) = claim {
+            c.complete().await;
+        }
+        handled(&ctx, true, &out, outcome, started);
+        out
+    }
+}
