@@ -199,8 +199,7 @@ impl Counter {
 
     async fn tencent(&self, cb: TencentCallback) -> Outbound {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        let reply = cb.event.default_reply();
-        cb.reply(&reply).await
+        cb.ack().await
     }
 }
 
@@ -237,9 +236,9 @@ impl imhook::tencent::CallbackHandler for Counter {
         &self,
         _ctx: &imhook::tencent::Context,
         event: imhook::tencent::TencentEvent,
-    ) -> Result<imhook::tencent::Reply, BoxError> {
+    ) -> Result<imhook::tencent::Answer, BoxError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        Ok(event.default_reply())
+        Ok(imhook::tencent::Answer::default_for(&event))
     }
 }
 

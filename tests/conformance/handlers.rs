@@ -7,7 +7,7 @@ use imhook::agora::{self, AgoraEvent, PreSendDecision, events::PreSendEvent};
 use imhook::tencent::events::{
     BeforeAddSubscriber, BeforeCreateOfficialAccount, BeforeSendOfficialAccountMsg, MsgElement,
 };
-use imhook::tencent::{self, Reply, TencentEvent};
+use imhook::tencent::{self, Answer, GroupDecision, GroupRejectCode, TencentEvent};
 use imhook::tencent::{
     AddSubscriberDecision, CreateOfficialAccountDecision, OfficialAccountRejectCode,
     OfficialAccountSendMsgDecision,
@@ -71,14 +71,21 @@ fn raw_field(raw: &str, key: &str) -> String {
 
 #[async_trait]
 impl tencent::CallbackHandler for Recorder {
-    async fn handle(&self, ctx: &tencent::Context, event: TencentEvent) -> Result<Reply, BoxError> {
+    async fn handle(
+        &self,
+        ctx: &tencent::Context,
+        event: TencentEvent,
+    ) -> Result<Answer, BoxError> {
         let marker = raw_field(ctx.raw_json(), "GroupId");
         keep(marker.clone(), event.record(), ctx.raw_json());
         act(&self.calls, &marker).await?;
-        if marker == "refuse" {
-            return Ok(Reply::with_code(10150, "refused by the app"));
+        match &event {
+            TencentEvent::BeforeApplyJoinGroup(e) if marker == "refuse" => {
+                let code = GroupRejectCode::new(10150, "refused by the app")?;
+                Ok(Answer::decide(e, GroupDecision::RejectWith(code)))
+            }
+            _ => tencent::dispatch(self, ctx, event).await,
         }
-        tencent::dispatch(self, ctx, event).await
     }
 
     // The official-account Before commands answer with the typed decision named in

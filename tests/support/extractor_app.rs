@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use imhook_core::agora::{AgoraEvent, PostSendCallback, PreSendCallback, PreSendDecision};
-use imhook_core::tencent::{Reply, TencentEvent};
+use imhook_core::tencent::{Answer, GroupDecision, GroupRejectCode, TencentEvent};
 use imhook_core::{BoxError, Secret};
 use serde_json::json;
 use std::collections::HashSet;
@@ -107,21 +107,25 @@ impl Seen {
         id.contains("early") && self.early.lock().unwrap().insert(id.to_owned())
     }
 
-    /// The reply to send, or `None` to return without answering.
-    pub(crate) fn tencent(&self, cb: &imhook_core::tencent::TencentCallback) -> Option<Reply> {
-        let (value, reply) = match &cb.event {
-            TencentEvent::AfterGroupFull(e) => (e.group_id.clone(), Reply::ok()),
-            TencentEvent::BeforeCreateGroup(e) => (
-                e.name.clone().unwrap_or_default(),
-                Reply::with_code(10_001, "name not allowed"),
-            ),
-            other => (String::new(), other.default_reply()),
+    /// The answer to send, or `None` to return without answering.
+    pub(crate) fn tencent(&self, cb: &imhook_core::tencent::TencentCallback) -> Option<Answer> {
+        let (value, answer) = match &cb.event {
+            TencentEvent::AfterGroupFull(e) => (e.group_id.clone(), Answer::decide(e, ())),
+            TencentEvent::BeforeCreateGroup(e) => {
+                let code = GroupRejectCode::new(10_100, "name not allowed").unwrap();
+                let decision = GroupDecision::RejectWith(code);
+                (
+                    e.name.clone().unwrap_or_default(),
+                    Answer::decide(e, decision),
+                )
+            }
+            other => (String::new(), Answer::default_for(other)),
         };
         self.calls
             .lock()
             .unwrap()
             .push(format!("{} {value}", cb.ctx.command));
-        (!self.first_time_early(&value)).then_some(reply)
+        (!self.first_time_early(&value)).then_some(answer)
     }
 
     pub(crate) fn agora(&self, cb: &PostSendCallback) -> AgoraAnswer {
@@ -163,12 +167,12 @@ impl imhook_core::tencent::CallbackHandler for Seen {
         &self,
         ctx: &imhook_core::tencent::Context,
         event: TencentEvent,
-    ) -> Result<Reply, BoxError> {
+    ) -> Result<Answer, BoxError> {
         self.calls
             .lock()
             .unwrap()
             .push(format!("route {}", ctx.command));
-        Ok(event.default_reply())
+        Ok(Answer::default_for(&event))
     }
 }
 

@@ -38,7 +38,7 @@ use imhook_core::agora::{
     AgoraConfig, ConfigError, PostSendCallback, PostSendEndpoint, PreSendCallback, PreSendDecision,
     PreSendEndpoint,
 };
-use imhook_core::tencent::{Reply, TencentConfig, TencentEndpoint};
+use imhook_core::tencent::{Answer, TencentConfig, TencentEndpoint};
 use imhook_core::{
     Endpoint, Outbound, StreamingRequest, Verify, content_length, serve_stream, verify_stream,
 };
@@ -241,8 +241,8 @@ macro_rules! extractor {
 
 extractor! {
     /// Extractor of a verified Tencent callback; the configuration comes from
-    /// `web::Data<TencentConfig>` in the app. Answer with [`TencentCallback::reply`],
-    /// which also marks a de-duplicated callback as handled (dropped unanswered, its
+    /// `web::Data<TencentConfig>` in the app. Answer with [`TencentCallback::answer`] or
+    /// [`TencentCallback::ack`], which also mark a de-duplicated callback as handled (dropped unanswered, its
     /// claim is released so that the provider's retry is handled).
     TencentCallback(imhook_core::tencent::TencentCallback) from TencentConfig
 }
@@ -261,10 +261,16 @@ extractor! {
 }
 
 impl TencentCallback {
-    /// Marks the callback handled (when it was de-duplicated) and returns the HTTP
-    /// reply carrying `reply` (decision or ack).
-    pub async fn reply(self, reply: &Reply) -> CallbackResponse {
-        CallbackResponse(self.0.reply(reply).await)
+    /// Marks the callback handled (when it was de-duplicated) and sends `answer`, a
+    /// typed decision or ack (see [`Answer`]).
+    pub async fn answer(self, answer: Answer) -> CallbackResponse {
+        CallbackResponse(self.0.answer(answer).await)
+    }
+
+    /// Marks the callback handled and answers as a handler that does nothing: the OK
+    /// ack (After), allow (Before), every target allowed (the Sns Prev commands).
+    pub async fn ack(self) -> CallbackResponse {
+        CallbackResponse(self.0.ack().await)
     }
 }
 

@@ -29,7 +29,7 @@ async fn on_tencent(
     seen: web::Data<Seen>,
 ) -> Either<CallbackResponse, HttpResponse> {
     match seen.tencent(&cb) {
-        Some(reply) => Either::Left(cb.reply(&reply).await),
+        Some(answer) => Either::Left(cb.answer(answer).await),
         None => Either::Right(HttpResponse::ServiceUnavailable().body("not now")),
     }
 }
@@ -192,7 +192,7 @@ async fn tencent_callback_reaches_the_application_and_its_reply_is_sent() {
         got,
         json_reply(
             200,
-            r#"{"ActionStatus":"OK","ErrorCode":10001,"ErrorInfo":"name not allowed"}"#
+            r#"{"ActionStatus":"OK","ErrorCode":10100,"ErrorInfo":"name not allowed"}"#
         )
     );
     assert_eq!(

@@ -32,7 +32,7 @@ use imhook_core::agora::{
     AgoraConfig, ConfigError, PostSendCallback, PostSendEndpoint, PreSendCallback, PreSendDecision,
     PreSendEndpoint,
 };
-use imhook_core::tencent::{Reply, TencentConfig, TencentEndpoint};
+use imhook_core::tencent::{Answer, TencentConfig, TencentEndpoint};
 use imhook_core::{Endpoint, Outbound};
 use imhook_tower::PeerAddr;
 use std::net::SocketAddr;
@@ -136,19 +136,25 @@ macro_rules! extractor {
 extractor! {
     /// Extractor of a verified Tencent callback; the configuration comes from the router
     /// state (`Arc<TencentConfig>: FromRef<S>`). A rejected request is answered exactly as
-    /// the mounted route would answer it. Answer with [`TencentCallback::reply`], which
-    /// also marks a de-duplicated callback as handled (dropped unanswered, its claim is
+    /// the mounted route would answer it. Answer with [`TencentCallback::answer`] or
+    /// [`TencentCallback::ack`], which also mark a de-duplicated callback as handled (dropped unanswered, its claim is
     /// released so that the provider's retry is handled).
     ///
     /// ```
     /// use std::sync::Arc;
     /// use axum::{Router, routing::post};
     /// use imhook::axum::{CallbackResponse, TencentCallback};
-    /// use imhook::tencent::{Reply, TencentConfig};
+    /// use imhook::tencent::{Answer, GroupSendMsgDecision, TencentConfig, TencentEvent};
     ///
     /// async fn on_callback(cb: TencentCallback) -> CallbackResponse {
     ///     println!("{}", cb.ctx.command);
-    ///     cb.reply(&Reply::ok()).await
+    ///     let answer = match &cb.event {
+    ///         TencentEvent::BeforeSendGroupMsg(msg) if msg.msg_body.is_empty() => {
+    ///             Answer::decide(msg, GroupSendMsgDecision::Reject)
+    ///         }
+    ///         other => Answer::default_for(other),
+    ///     };
+    ///     cb.answer(answer).await
     /// }
     /// let router: Router = Router::new()
     ///     .route("/tencent", post(on_callback))
@@ -171,10 +177,16 @@ extractor! {
 }
 
 impl TencentCallback {
-    /// Marks the callback handled (when it was de-duplicated) and returns the HTTP
-    /// reply carrying `reply` (decision or ack).
-    pub async fn reply(self, reply: &Reply) -> CallbackResponse {
-        CallbackResponse(self.0.reply(reply).await)
+    /// Marks the callback handled (when it was de-duplicated) and sends `answer`, a
+    /// typed decision or ack (see [`Answer`]).
+    pub async fn answer(self, answer: Answer) -> CallbackResponse {
+        CallbackResponse(self.0.answer(answer).await)
+    }
+
+    /// Marks the callback handled and answers as a handler that does nothing: the OK
+    /// ack (After), allow (Before), every target allowed (the Sns Prev commands).
+    pub async fn ack(self) -> CallbackResponse {
+        CallbackResponse(self.0.ack().await)
     }
 }
 

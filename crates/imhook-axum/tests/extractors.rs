@@ -62,7 +62,7 @@ impl FromRef<PreSendState> for Arc<AgoraConfig> {
 
 async fn on_tencent(State(s): State<AppState>, cb: TencentCallback) -> Response {
     match s.seen.tencent(&cb) {
-        Some(reply) => cb.reply(&reply).await.into_response(),
+        Some(answer) => cb.answer(answer).await.into_response(),
         None => (StatusCode::SERVICE_UNAVAILABLE, "not now").into_response(),
     }
 }
@@ -219,7 +219,7 @@ async fn tencent_callback_reaches_the_application_and_its_reply_is_sent() {
         got,
         json_reply(
             200,
-            r#"{"ActionStatus":"OK","ErrorCode":10001,"ErrorInfo":"name not allowed"}"#
+            r#"{"ActionStatus":"OK","ErrorCode":10100,"ErrorInfo":"name not allowed"}"#
         )
     );
     assert_eq!(
@@ -324,7 +324,7 @@ async fn tencent_callback_dropped_unanswered_reaches_the_application_again() {
 async fn tencent_config_alone_can_be_the_state() {
     async fn ack(cb: TencentCallback) -> CallbackResponse {
         assert_eq!(cb.ctx.command, GROUP_FULL);
-        cb.reply(&Reply::ok()).await
+        cb.ack().await
     }
     let app = Router::new()
         .route("/tencent", any(ack))

@@ -74,9 +74,9 @@ impl tencent::CallbackHandler for Recorder {
         &self,
         _ctx: &tencent::Context,
         event: tencent::TencentEvent,
-    ) -> Result<tencent::Reply, BoxError> {
+    ) -> Result<tencent::Answer, BoxError> {
         self.act(true).await;
-        Ok(event.default_reply())
+        Ok(tencent::Answer::default_for(&event))
     }
 }
 
@@ -512,7 +512,7 @@ async fn tencent_after_callback_replayed_in_the_window_is_verified_once() {
         dup.body_text(),
         r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#
     );
-    let out = cb.reply(&tencent::Reply::ok()).await;
+    let out = cb.ack().await;
     assert_eq!(out.status, 200);
     // a replay after the answer is a duplicate too, with another RequestTime as well
     let q2 = tencent_query(T_NOW - 100);

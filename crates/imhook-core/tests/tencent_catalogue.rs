@@ -787,7 +787,8 @@ async fn every_listed_command_decodes_and_dispatches_as_its_row_says() {
         );
         let ctx = Context::for_test(command, body);
         let default_reply = ev.default_reply();
-        let reply = dispatch(&Defaults, &ctx, ev).await.unwrap();
+        let answer = dispatch(&Defaults, &ctx, ev).await.unwrap();
+        let reply = answer.reply();
         assert_eq!(json_of(reply.clone()), json_of(default_reply), "{command}");
         if !is_before_command(command) {
             assert!(reply.is_ok_ack(), "{command}");

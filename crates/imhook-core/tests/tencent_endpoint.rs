@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use imhook_core::tencent::sign;
 use imhook_core::tencent::{
-    AfterFailurePolicy, BeforeFailurePolicy, CallbackHandler, Context, Reply, TencentConfig,
-    TencentEndpoint, TencentEvent,
+    AfterFailurePolicy, Answer, BeforeFailurePolicy, CallbackHandler, Context, GroupDecision,
+    GroupRejectCode, TencentConfig, TencentEndpoint, TencentEvent,
 };
 use imhook_core::{BoxError, Endpoint, FixedClock, Inbound, Outbound, Secret, Verify};
 use serde_json::{Value, json};
@@ -47,7 +47,7 @@ impl Recorder {
 
 #[async_trait]
 impl CallbackHandler for Recorder {
-    async fn handle(&self, ctx: &Context, event: TencentEvent) -> Result<Reply, BoxError> {
+    async fn handle(&self, ctx: &Context, event: TencentEvent) -> Result<Answer, BoxError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         let err = match &event {
             TencentEvent::Unknown(u) => u.error.clone(),
@@ -55,14 +55,20 @@ impl CallbackHandler for Recorder {
         };
         *self.last.lock().unwrap() = Some((ctx.command.clone(), event.is_known(), err));
         match self.mode {
-            Mode::Ok => Ok(event.default_reply()),
+            Mode::Ok => Ok(Answer::default_for(&event)),
             Mode::Error => Err("database down".into()),
             Mode::Panic => panic!("handler bug"),
             Mode::Sleep => {
                 tokio::time::sleep(Duration::from_secs(10)).await;
-                Ok(Reply::ok())
+                Ok(Answer::default_for(&event))
             }
-            Mode::Custom => Ok(Reply::with_code(10150, "custom refusal")),
+            Mode::Custom => match &event {
+                TencentEvent::BeforeApplyJoinGroup(e) => {
+                    let code = GroupRejectCode::new(10150, "custom refusal")?;
+                    Ok(Answer::decide(e, GroupDecision::RejectWith(code)))
+                }
+                other => Ok(Answer::default_for(other)),
+            },
         }
     }
 }
@@ -457,7 +463,7 @@ async fn context_carries_the_query_and_raw_body() {
     struct Check(AtomicUsize);
     #[async_trait]
     impl CallbackHandler for Check {
-        async fn handle(&self, ctx: &Context, _event: TencentEvent) -> Result<Reply, BoxError> {
+        async fn handle(&self, ctx: &Context, event: TencentEvent) -> Result<Answer, BoxError> {
             assert_eq!(ctx.sdk_app_id, APP);
             assert_eq!(ctx.client_ip.as_deref(), Some("203.0.113.7"));
             assert_eq!(
@@ -469,7 +475,7 @@ async fn context_carries_the_query_and_raw_body() {
             assert_eq!(ctx.token_index, Some(0));
             assert_eq!(ctx.raw_json(), AFTER_BODY);
             self.0.fetch_add(1, Ordering::SeqCst);
-            Ok(Reply::ok())
+            Ok(Answer::default_for(&event))
         }
     }
     let h = Arc::new(Check(AtomicUsize::new(0)));

@@ -11,7 +11,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use imhook::agora::{self, AgoraConfig, AgoraEvent, PostSendEndpoint};
-use imhook::tencent::{self, Reply, TencentConfig, TencentEndpoint, TencentEvent};
+use imhook::tencent::{self, Answer, TencentConfig, TencentEndpoint, TencentEvent};
 use imhook::tower::{CallbackLayer, CallbackService, PeerAddr};
 use imhook::{BoxError, Endpoint, MemoryStore, Secret, async_trait};
 use std::convert::Infallible;
@@ -37,9 +37,9 @@ struct Counter {
 
 #[async_trait]
 impl tencent::CallbackHandler for Counter {
-    async fn handle(&self, _: &tencent::Context, _: TencentEvent) -> Result<Reply, BoxError> {
+    async fn handle(&self, _: &tencent::Context, event: TencentEvent) -> Result<Answer, BoxError> {
         self.tencent.fetch_add(1, Ordering::SeqCst);
-        Ok(Reply::ok())
+        Ok(Answer::default_for(&event))
     }
 }
 

@@ -35,7 +35,7 @@ fn on_tencent(
         let seen = seen.clone();
         async move {
             match seen.tencent(&cb) {
-                Some(reply) => cb.reply(&reply).await.into_response(),
+                Some(answer) => cb.answer(answer).await.into_response(),
                 None => not_now(),
             }
         }
@@ -200,7 +200,7 @@ async fn tencent_callback_reaches_the_application_and_its_reply_is_sent() {
         got,
         json_reply(
             200,
-            r#"{"ActionStatus":"OK","ErrorCode":10001,"ErrorInfo":"name not allowed"}"#
+            r#"{"ActionStatus":"OK","ErrorCode":10100,"ErrorInfo":"name not allowed"}"#
         )
     );
     assert_eq!(

@@ -44,11 +44,11 @@ impl tencent::CallbackHandler for TencentRecorder {
         &self,
         _ctx: &tencent::Context,
         event: TencentEvent,
-    ) -> Result<tencent::Reply, BoxError> {
+    ) -> Result<tencent::Answer, BoxError> {
         if self.0.is_enabled() {
             self.0.write(&event.record()).await?;
         }
-        Ok(event.default_reply())
+        Ok(tencent::Answer::default_for(&event))
     }
 }
 

@@ -18,7 +18,9 @@
 //! assert!(Reply::from(d).to_json().contains(r#""MsgBody":[{"MsgType":"TIMTextElem""#));
 //! ```
 
-use super::events::{BeforeFriendAdd, BeforeFriendResponse, MsgElement};
+use super::events::{
+    BeforeFriendAdd, BeforeFriendResponse, MsgElement, TencentEvent, UnknownEvent,
+};
 use super::reply::Reply;
 use std::collections::HashMap;
 
@@ -375,6 +377,78 @@ impl From<OfficialAccountSendMsgDecision> for Reply {
             OfficialAccountSendMsgDecision::ModifyBody(body) => modified(Some(body), None),
         }
     }
+}
+
+/// The answer to one Tencent callback, always a reply its command allows: the typed
+/// decision of a Before command ([`Answer::decide`]), the OK ack of an After command
+/// (`Answer::decide(&event, ())`), the answer of a handler that does nothing
+/// ([`Answer::default_for`]), or, for a command this library does not type, any reply
+/// ([`Answer::unknown`]). The overridable [`CallbackHandler::handle`] returns it, and an
+/// extractor's [`TencentCallback::answer`] sends it.
+///
+/// ```
+/// use imhook_core::tencent::{Answer, GroupSendMsgDecision, TencentEvent};
+/// let body = r#"{"CallbackCommand":"Group.CallbackBeforeSendMsg","GroupId":"@TGS#1","Type":"Public","From_Account":"bob","MsgBody":[]}"#;
+/// let TencentEvent::BeforeSendGroupMsg(ev) = TencentEvent::decode("Group.CallbackBeforeSendMsg", body).unwrap() else { unreachable!() };
+/// let answer = Answer::decide(&ev, GroupSendMsgDecision::Reject);
+/// assert_eq!(answer.reply().code, 1);
+/// ```
+///
+/// [`CallbackHandler::handle`]: super::CallbackHandler::handle
+/// [`TencentCallback::answer`]: super::TencentCallback::answer
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer(Reply);
+
+impl Answer {
+    /// The answer carrying `decision` on `event` (for an After command, `()`: the OK ack).
+    pub fn decide<E: Command>(event: &E, decision: E::Decision) -> Self {
+        event.answer(decision)
+    }
+
+    /// What a handler that does nothing answers: the OK ack (After), allow (Before),
+    /// every target allowed (the Sns Prev commands).
+    pub fn default_for(event: &TencentEvent) -> Self {
+        Self(event.default_reply())
+    }
+
+    /// Any reply, for a command this library does not type (`event` is the proof).
+    pub fn unknown(event: &UnknownEvent, reply: Reply) -> Self {
+        let _ = event;
+        Self(reply)
+    }
+
+    /// The reply this answer sends.
+    pub fn reply(&self) -> &Reply {
+        &self.0
+    }
+
+    /// The reply, for the pipeline.
+    pub(crate) fn into_reply(self) -> Reply {
+        self.0
+    }
+
+    /// A reply the library chose (a typed decision's, or the failure policy's): always
+    /// one the command allows.
+    pub(crate) fn from_policy(reply: Reply) -> Self {
+        Self(reply)
+    }
+}
+
+pub(crate) mod sealed {
+    /// Only the catalogue's event types are [`Command`](super::Command)s.
+    pub trait Sealed {}
+}
+
+/// The event of a catalogued Tencent command, and what its handler decides:
+/// `Decision` is the Before command's decision type, `()` for an After command.
+/// Implemented for every event type of the catalogue, and only for them.
+pub trait Command: sealed::Sealed {
+    /// What the command's handler method returns.
+    type Decision;
+
+    /// The answer carrying `decision` on this event; see [`Answer::decide`].
+    #[doc(hidden)]
+    fn answer(&self, decision: Self::Decision) -> Answer;
 }
 
 /// What a handler method returns for a command whose event is `E`, and how it becomes

@@ -30,14 +30,14 @@
 //!     "From_Account":"bob","MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"buy now!"}}]}"#;
 //! let event = TencentEvent::decode("Group.CallbackBeforeSendMsg", body).unwrap();
 //! let ctx = Context::for_test("Group.CallbackBeforeSendMsg", body);
-//! let reply = dispatch(handler.as_ref(), &ctx, event).await.unwrap();
-//! assert_eq!(reply.code, 1);
+//! let answer = dispatch(handler.as_ref(), &ctx, event).await.unwrap();
+//! assert_eq!(answer.reply().code, 1);
 //! # });
 //! ```
 
 use super::catalogue::{command_kind, for_each_command};
 use super::context::Context;
-use super::decision::Outcome;
+use super::decision::{Answer, Command, Outcome, sealed};
 use super::events::*;
 use super::reply::Reply;
 use crate::BoxError;
@@ -58,7 +58,7 @@ macro_rules! define_handler {
                 &self,
                 ctx: &Context,
                 event: TencentEvent,
-            ) -> Result<Reply, BoxError> {
+            ) -> Result<Answer, BoxError> {
                 dispatch(self, ctx, event).await
             }
 
@@ -90,24 +90,38 @@ macro_rules! define_handler {
             }
         }
 
-        /// Calls the handler method for `event` and turns its result into a reply.
+        /// Calls the handler method for `event` and turns its result into the answer.
         pub async fn dispatch<H: CallbackHandler + ?Sized>(
             handler: &H,
             ctx: &Context,
             event: TencentEvent,
-        ) -> Result<Reply, BoxError> {
+        ) -> Result<Answer, BoxError> {
             match event {
                 $($(TencentEvent::$variant(e) => {
                     type Returned = command_kind!(returns $kind $($decision)?);
                     let basis = <Returned as Outcome<$ty>>::basis(&e);
                     let returned = handler.$method(ctx, e).await?;
-                    Ok(<Returned as Outcome<$ty>>::reply(returned, basis))
+                    Ok(Answer::from_policy(<Returned as Outcome<$ty>>::reply(returned, basis)))
                 })*)*
                 TencentEvent::Unknown(u) => {
-                    Ok(handler.unknown(ctx, u).await?.unwrap_or_else(Reply::ok))
+                    let reply = handler.unknown(ctx, u).await?.unwrap_or_else(Reply::ok);
+                    Ok(Answer::from_policy(reply))
                 }
             }
         }
+
+        $($(
+            impl sealed::Sealed for $ty {}
+
+            impl Command for $ty {
+                type Decision = command_kind!(returns $kind $($decision)?);
+
+                fn answer(&self, decision: Self::Decision) -> Answer {
+                    let basis = <Self::Decision as Outcome<$ty>>::basis(self);
+                    Answer::from_policy(<Self::Decision as Outcome<$ty>>::reply(decision, basis))
+                }
+            }
+        )*)*
     };
 }
 

@@ -5,6 +5,7 @@
 use super::auth::AuthError;
 use super::config::TencentConfig;
 use super::context::{Context, OptPlatform};
+use super::decision::Answer;
 use super::events::{TencentEvent, is_before_command};
 use super::handler::CallbackHandler;
 use super::query::CallbackQuery;
@@ -159,10 +160,12 @@ fn body_command(body: &str) -> Option<Cow<'_, str>> {
 
 /// A verified, decoded (and, when configured, de-duplicated) Tencent callback, for
 /// applications that answer it themselves (framework extractors). Answer with
-/// [`TencentCallback::reply`], which marks a de-duplicated callback as handled;
-/// dropped without it (the application returned early, the request was cancelled),
-/// the claim is released so that a retry is handled.
+/// [`TencentCallback::answer`] (a typed [`Answer`]) or [`TencentCallback::ack`], which
+/// mark a de-duplicated callback as handled; dropped without an answer (the
+/// application returned early, the request was cancelled), the claim is released so
+/// that a retry is handled.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct TencentCallback {
     /// The request context.
     pub ctx: Context,
@@ -172,25 +175,20 @@ pub struct TencentCallback {
 }
 
 impl TencentCallback {
-    /// The HTTP reply carrying `reply`, without marking the callback handled: prefer
-    /// [`TencentCallback::reply`].
-    pub fn respond(reply: &Reply) -> Outbound {
-        reply::outbound(reply)
-    }
-
     /// Marks the callback handled (when it was de-duplicated) and returns the HTTP
-    /// reply carrying `reply`.
-    pub async fn reply(self, reply: &Reply) -> Outbound {
+    /// reply carrying `answer`.
+    pub async fn answer(self, answer: Answer) -> Outbound {
         if let Some(c) = self.claim {
             c.complete().await;
         }
-        reply::outbound(reply)
+        reply::outbound(answer.reply())
     }
 
-    /// The reply an application that does nothing would send (the OK ack; for the
-    /// Sns Prev commands, allow every target).
-    pub fn default_outbound(&self) -> Outbound {
-        reply::outbound(&self.event.default_reply())
+    /// Marks the callback handled and answers as a handler that does nothing: the OK
+    /// ack (After), allow (Before), every target allowed (the Sns Prev commands).
+    pub async fn ack(self) -> Outbound {
+        let answer = Answer::default_for(&self.event);
+        self.answer(answer).await
     }
 }
 
@@ -305,7 +303,7 @@ impl TencentEndpoint {
         let (result, before_fallback) = match before_fallback {
             // The handler's verdict on a body it cannot see would be thrown away: the
             // failure policy answers without calling it.
-            Some(fallback) if decode_failed => (Ok(fallback), None),
+            Some(fallback) if decode_failed => (Ok(Answer::from_policy(fallback)), None),
             fallback => {
                 let handler_started = Instant::now();
                 let result = run_guarded(
@@ -329,8 +327,8 @@ impl TencentEndpoint {
             },
         );
         let (answer, outcome) = match result {
-            Ok(answer) if decode_failed && before => (answer, "decode-failed"),
-            Ok(answer) => (answer, "handled"),
+            Ok(answer) if decode_failed && before => (answer.into_reply(), "decode-failed"),
+            Ok(answer) => (answer.into_reply(), "handled"),
             Err(failure) => {
                 tracing::error!(provider = "tencent", kind = ?Untrusted(&ctx.command), failure = failure.kind(), error = %failure, "handler failed; answering with the failure policy");
                 let fallback = before_fallback.unwrap_or_else(|| self.config.failure_reply_after());
