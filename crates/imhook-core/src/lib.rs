@@ -13,6 +13,7 @@ pub mod body;
 pub mod clock;
 pub mod endpoint;
 pub mod exec;
+pub mod forward;
 pub mod idempotency;
 pub mod inbound;
 mod log_value;
@@ -27,6 +28,7 @@ pub mod tencent;
 pub mod wire;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use forward::{Forward, ForwardEntry, ForwardError};
 pub use endpoint::{Endpoint, StreamingRequest, Verify, serve_stream, verify_stream};
 pub use idempotency::{Claim, IdempotencyKey, IdempotencyStore, MemoryStore, StoreError};
 pub use inbound::{HeaderLookup, Inbound, NoHeaders, Outbound};
