@@ -178,8 +178,9 @@ fn unescape(value: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The entry a message carries.
-fn entry_of(message: &async_nats::Message) -> Result<ForwardEntry, String> {
+/// The entry a stored message carries (headers and payload as [`JetStream`] wrote
+/// them); the error says what is missing or malformed.
+pub fn entry_of(message: &async_nats::Message) -> Result<ForwardEntry, String> {
     let headers = message.headers.as_ref().ok_or("message has no headers")?;
     let mut fields = Vec::with_capacity(FIELDS.len());
     for name in FIELDS {
