@@ -153,7 +153,10 @@ fn tencent_query(
         parts.insert(0, format!("SdkAppid={id}"));
     }
     if let Some(token) = token {
-        parts.push(tencent_fragment(token, &crate::body::now_secs().to_string())?);
+        parts.push(tencent_fragment(
+            token,
+            &crate::body::now_secs().to_string(),
+        )?);
     }
     Ok(parts.join("&"))
 }
@@ -173,7 +176,11 @@ async fn read_stored(
     }
 }
 
-async fn read_redis(url: &str, stream: &str, since: Option<u64>) -> Result<Vec<ForwardEntry>, Error> {
+async fn read_redis(
+    url: &str,
+    stream: &str,
+    since: Option<u64>,
+) -> Result<Vec<ForwardEntry>, Error> {
     use redis::streams::StreamRangeReply;
     let client = redis::Client::open(url).map_err(|e| Error::msg(format!("redis: {e}")))?;
     let mut conn = tokio::time::timeout(
@@ -200,13 +207,18 @@ async fn read_redis(url: &str, stream: &str, since: Option<u64>) -> Result<Vec<F
             return Ok(out);
         };
         for item in page.ids {
-            let fields = item.map.into_iter().filter_map(|(name, value)| match value {
-                redis::Value::BulkString(b) => Some((name, bytes::Bytes::from(b))),
-                _ => None,
-            });
+            let fields = item
+                .map
+                .into_iter()
+                .filter_map(|(name, value)| match value {
+                    redis::Value::BulkString(b) => Some((name, bytes::Bytes::from(b))),
+                    _ => None,
+                });
             match ForwardEntry::from_fields(fields) {
                 Ok(entry) => out.push(entry),
-                Err(e) => tracing::warn!(stream_id = ?item.id, error = %e, "skipping a stream entry"),
+                Err(e) => {
+                    tracing::warn!(stream_id = ?item.id, error = %e, "skipping a stream entry")
+                }
             }
         }
         start = format!("({last}");
@@ -267,9 +279,7 @@ fn parse_rfc3339(text: &str) -> Result<u64, Error> {
         }
         s.parse().map_err(|_| bad())
     };
-    let (date, time) = text
-        .split_once(['T', 't', ' '])
-        .ok_or_else(bad)?;
+    let (date, time) = text.split_once(['T', 't', ' ']).ok_or_else(bad)?;
     let mut d = date.split('-');
     let (year, month, day) = (num(d.next())?, num(d.next())?, num(d.next())?);
     if d.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
@@ -281,7 +291,10 @@ fn parse_rfc3339(text: &str) -> Result<u64, Error> {
         let at = time.rfind(['+', '-']).ok_or_else(bad)?;
         let (c, off) = time.split_at(at);
         let sign = if off.starts_with('-') { -1 } else { 1 };
-        let (h, m) = off.get(1..).and_then(|o| o.split_once(':')).ok_or_else(bad)?;
+        let (h, m) = off
+            .get(1..)
+            .and_then(|o| o.split_once(':'))
+            .ok_or_else(bad)?;
         (c, sign * (num(Some(h))? * 60 + num(Some(m))?))
     };
     let (hms, frac) = clock.split_once('.').unwrap_or((clock, ""));
@@ -328,7 +341,13 @@ mod tests {
             parse_rfc3339("2024-02-29T00:00:00-00:30").unwrap(),
             1_709_166_600_000
         );
-        for bad in ["2024-10-21", "2024-13-01T00:00:00Z", "x", "2024-10-21T08:31Z", ""] {
+        for bad in [
+            "2024-10-21",
+            "2024-13-01T00:00:00Z",
+            "x",
+            "2024-10-21T08:31Z",
+            "",
+        ] {
             assert!(parse_rfc3339(bad).is_err(), "{bad}");
         }
     }
@@ -349,7 +368,10 @@ mod tests {
         );
         let token = imhook_core::Secret::new("t").unwrap();
         let q = tencent_query(stored, Some(7), Some(&token)).unwrap();
-        assert!(q.starts_with("SdkAppid=7&CallbackCommand=X&ClientIP=a&Sign="), "{q}");
+        assert!(
+            q.starts_with("SdkAppid=7&CallbackCommand=X&ClientIP=a&Sign="),
+            "{q}"
+        );
         assert!(!q.contains("***"));
     }
 }

@@ -96,8 +96,9 @@ impl Printer {
             Err(poisoned) => poisoned.into_inner(),
         };
         match &mut *output {
-            Output::Stdout => crate::println_checked(&line)
-                .map_err(|e| BoxError::from(format!("{e:?}")))?,
+            Output::Stdout => {
+                crate::println_checked(&line).map_err(|e| BoxError::from(format!("{e:?}")))?
+            }
             Output::File(file) => {
                 file.write_all(line.as_bytes())?;
                 file.write_all(b"\n")?;

@@ -9,7 +9,9 @@ use bytes::Bytes;
 use imhook_core::forward::{Forward, ForwardEntry};
 use imhook_queue::{JetStream, RedisStreams};
 use serde_json::Value;
-use serve_support::{SECRET, SDKAPPID, Server as Receiver, TOKEN, agora_chat, imhook, tencent_after_send_msg};
+use serve_support::{
+    SDKAPPID, SECRET, Server as Receiver, TOKEN, agora_chat, imhook, tencent_after_send_msg,
+};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -56,7 +58,11 @@ fn temp_dir(tag: &str) -> PathBuf {
     dir
 }
 
-fn start_engine(binary: &str, args: &dyn Fn(u16, &Path) -> Vec<String>, hello: &[u8]) -> Option<Engine> {
+fn start_engine(
+    binary: &str,
+    args: &dyn Fn(u16, &Path) -> Vec<String>,
+    hello: &[u8],
+) -> Option<Engine> {
     let port = free_port();
     let dir = temp_dir(binary);
     let child = match Command::new(binary)
@@ -178,7 +184,13 @@ fn now_millis() -> u64 {
 }
 
 fn agora(id: &str, call_id: &str) -> ForwardEntry {
-    ForwardEntry::new(id, "agora", "agora", "message/chat", Bytes::from(agora_chat(call_id)))
+    ForwardEntry::new(
+        id,
+        "agora",
+        "agora",
+        "message/chat",
+        Bytes::from(agora_chat(call_id)),
+    )
 }
 
 fn tencent(id: &str, text: &str) -> ForwardEntry {
@@ -197,7 +209,13 @@ fn tencent(id: &str, text: &str) -> ForwardEntry {
 
 fn pre_send(id: &str) -> ForwardEntry {
     let body = r#"{"callId":"o#a_p1","eventType":"chat","timestamp":1729499506255,"chat_type":"chat","from":"u1","to":"u2","msg_id":"m1","payload":{"bodies":[{"msg":"hello","type":"txt"}]},"security":"0123456789abcdef0123456789abcdef","appkey":"o#a"}"#;
-    let mut e = ForwardEntry::new(id, "agora", "agora-pre-send", "pre_send", Bytes::from_static(body.as_bytes()));
+    let mut e = ForwardEntry::new(
+        id,
+        "agora",
+        "agora-pre-send",
+        "pre_send",
+        Bytes::from_static(body.as_bytes()),
+    );
     e.decision = Bytes::from_static(br#"{"valid":true,"code":"","payload":{}}"#);
     e
 }
@@ -279,7 +297,11 @@ fn check_records(records: &[Value], security: &str) {
         .iter()
         .map(|r| (r["id"].as_str().unwrap(), r))
         .collect();
-    assert_eq!(by_id.len(), records.len(), "one record per event: {records:?}");
+    assert_eq!(
+        by_id.len(),
+        records.len(),
+        "one record per event: {records:?}"
+    );
     let t = by_id["t1"];
     assert_eq!(t["provider"], "tencent");
     assert_eq!(t["kind"], "C2C.CallbackAfterSendMsg");
@@ -290,7 +312,10 @@ fn check_records(records: &[Value], security: &str) {
     assert_eq!(a["kind"], "message/chat");
     assert_eq!(security.len(), 32);
     for record in records {
-        assert!(!record.to_string().contains(security), "signatures are never printed");
+        assert!(
+            !record.to_string().contains(security),
+            "signatures are never printed"
+        );
     }
     let p = by_id["p1"];
     assert_eq!(p["kind"], "pre_send");
@@ -307,7 +332,12 @@ fn worker_on_redis_prints_one_record_per_event_with_its_id() {
     let a1 = agora("a1", "o#a_1");
     redis_forward(
         &engine,
-        &[tencent("t1", "hello"), a1.clone(), a1.clone(), pre_send("p1")],
+        &[
+            tencent("t1", "hello"),
+            a1.clone(),
+            a1.clone(),
+            pre_send("p1"),
+        ],
     );
     let url = engine.redis_url();
     let worker = Worker::start(&["--from", &url, "--group", "g", "--consumer", "c1"]);
@@ -347,8 +377,16 @@ fn a_worker_killed_mid_batch_leaves_its_entries_to_another_that_handles_each_onc
     redis_forward(&engine, &entries);
     let url = engine.redis_url();
     let flags = [
-        "--from", &url, "--group", "g", "--redeliver-after", "1", "--timeout", "1",
-        "--max-attempts", "1",
+        "--from",
+        &url,
+        "--group",
+        "g",
+        "--redeliver-after",
+        "1",
+        "--timeout",
+        "1",
+        "--max-attempts",
+        "1",
     ];
     // Worker A writes records into a pipe nobody reads: it fills, and A blocks in the
     // middle of a batch, holding entries it read but did not acknowledge. Then it is
@@ -365,9 +403,16 @@ fn a_worker_killed_mid_batch_leaves_its_entries_to_another_that_handles_each_onc
     let mut a_out = a.stdout.take().unwrap();
     // Wait until A stops making progress (its pipe is full).
     let deadline = Instant::now() + WAIT;
-    let mut conn = redis::Client::open(url.as_str()).unwrap().get_connection().unwrap();
+    let mut conn = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
     let pending = |conn: &mut redis::Connection| -> i64 {
-        let v: redis::Value = redis::cmd("XPENDING").arg("imhook").arg("g").query(conn).unwrap();
+        let v: redis::Value = redis::cmd("XPENDING")
+            .arg("imhook")
+            .arg("g")
+            .query(conn)
+            .unwrap();
         match v {
             redis::Value::Array(items) => match &items[0] {
                 redis::Value::Int(n) => *n,
@@ -396,7 +441,12 @@ fn a_worker_killed_mid_batch_leaves_its_entries_to_another_that_handles_each_onc
     a_out.read_to_string(&mut a_text).unwrap();
     let a_ids: Vec<String> = a_text
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_owned())
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert!(a_ids.len() < 600, "A was stopped mid-way");
 
@@ -458,7 +508,9 @@ fn replay_reposts_stored_callbacks_re_signed_to_a_receiver() {
     let to = format!("http://{}", receiver.addr);
 
     // One event by id: signed afresh, so the receiver handles it.
-    let out = replay(&["--from", &url, "--id", "a1", "--to", &to, "--secret", SECRET]);
+    let out = replay(&[
+        "--from", &url, "--id", "a1", "--to", &to, "--secret", SECRET,
+    ]);
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("200 a1 "), "{text}");
@@ -486,7 +538,15 @@ fn replay_reposts_stored_callbacks_re_signed_to_a_receiver() {
     // --keep-call-id: the receiver takes the second copy for a duplicate.
     for _ in 0..2 {
         let out = replay(&[
-            "--from", &url, "--id", "old", "--to", &to, "--secret", SECRET, "--keep-call-id",
+            "--from",
+            &url,
+            "--id",
+            "old",
+            "--to",
+            &to,
+            "--secret",
+            SECRET,
+            "--keep-call-id",
         ]);
         assert!(out.status.success(), "{out:?}");
     }
@@ -516,7 +576,9 @@ fn replay_reads_jetstream_too() {
         forward.forward(&agora("a1", "o#a_1")).await.unwrap();
     });
     let to = format!("http://{}/agora", receiver.addr);
-    let out = replay(&["--from", &url, "--id", "a1", "--to", &to, "--secret", SECRET]);
+    let out = replay(&[
+        "--from", &url, "--id", "a1", "--to", &to, "--secret", SECRET,
+    ]);
     assert!(out.status.success(), "{out:?}");
     let record: Value = serde_json::from_str(&receiver.next_event(WAIT).unwrap()).unwrap();
     assert_eq!(record["kind"], "message/chat");

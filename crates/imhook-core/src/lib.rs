@@ -28,8 +28,8 @@ pub mod tencent;
 pub mod wire;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use forward::{Forward, ForwardEntry, ForwardError};
 pub use endpoint::{Endpoint, StreamingRequest, Verify, serve_stream, verify_stream};
+pub use forward::{Forward, ForwardEntry, ForwardError};
 pub use idempotency::{Claim, IdempotencyKey, IdempotencyStore, MemoryStore, StoreError};
 pub use inbound::{HeaderLookup, Inbound, NoHeaders, Outbound};
 pub use record::EventRecord;

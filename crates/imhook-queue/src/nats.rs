@@ -8,7 +8,7 @@
 //!   dead-letter subject: `:` is legal in NATS subjects and stream names, `.` would
 //!   make it a sub-token). Works with nats-server 2.9 and later.
 //! - A message carries the entry's fields (names as in
-//!   [`FIELDS`](imhook_core::forward::FIELDS), except `body`) as headers, and the raw
+//!   `FIELDS`, except `body`) as headers, and the raw
 //!   body as its payload. Header values are percent-encoded where they hold a byte
 //!   outside printable ASCII (or `%`), since a header cannot carry line breaks.
 //! - `Nats-Msg-Id` is the event id: within the stream's duplicate window (2 minutes
@@ -16,6 +16,14 @@
 //!   once; later copies reach the workers, which drop them by the same id.
 //! - A dead message is published to `<stream>:dead` with the extra headers `error`
 //!   and `attempts` (and no `Nats-Msg-Id`, so the duplicate window does not swallow it).
+//!
+//! # When the server is down
+//!
+//! A publish that gets no `PubAck` within the timeout fails with
+//! [`ForwardError::Unavailable`] (put a [`Spool`](crate::Spool) in front to keep such
+//! entries). The client may still deliver the message once it has reconnected; the
+//! spool then sends it again under the same `Nats-Msg-Id`, and the copy is dropped by
+//! the server's duplicate window or by the workers.
 
 use crate::worker::{Capped, Handlers, Outcome};
 use async_nats::HeaderMap;
@@ -268,8 +276,8 @@ pub struct WorkerError(String);
 /// A durable pull-consumer worker: fetches messages, hands each to
 /// [`Handlers::process`] and acknowledges it (waiting for the server's confirmation)
 /// once finished with, after publishing a dead one to `<stream>:dead`. A message
-/// whose event id another worker is handling is negatively acknowledged with a delay,
-/// so it comes back once that one is done (and is then dropped).
+/// whose event id another worker is handling is negatively acknowledged with a delay
+/// of `AckWait`, so it comes back once that one is done (and is then dropped).
 #[derive(Debug)]
 pub struct JetStreamWorker {
     js: jetstream::Context,
@@ -360,8 +368,10 @@ impl JetStreamWorker {
             self.dead_letter(message, error, *attempts).await?;
         }
         if !outcome.is_final() {
+            // Back after AckWait, as if this worker had died: a negative acknowledgement
+            // counts as a delivery, and MaxDeliver must outlast the other worker's claim.
             message
-                .ack_with(AckKind::Nak(Some(Duration::from_secs(1))))
+                .ack_with(AckKind::Nak(Some(self.config.ack_wait)))
                 .await
                 .map_err(|e| WorkerError(format!("nak: {e}")))?;
             return Ok(false);
@@ -411,7 +421,13 @@ mod tests {
 
     #[test]
     fn header_values_round_trip() {
-        for value in [&b""[..], b"plain", b"100%", b"{\"a\":\"\xe4\xbd\xa0\\n\"}\r\n", b"\x00\x7f"] {
+        for value in [
+            &b""[..],
+            b"plain",
+            b"100%",
+            b"{\"a\":\"\xe4\xbd\xa0\\n\"}\r\n",
+            b"\x00\x7f",
+        ] {
             let escaped = escape(value);
             assert!(escaped.bytes().all(|b| (0x20..0x7f).contains(&b)));
             assert_eq!(unescape(&escaped).unwrap(), value);

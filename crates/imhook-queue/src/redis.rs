@@ -4,7 +4,7 @@
 //! # Layout
 //!
 //! - The stream (default `imhook`) holds one entry per forwarded callback, its fields
-//!   named exactly as [`FIELDS`](imhook_core::forward::FIELDS): `id provider route kind
+//!   named exactly as `FIELDS`: `id provider route kind
 //!   known authenticated decision received_at body query`.
 //! - The dead-letter stream `<stream>:dead` holds the entries whose handler failed
 //!   `max_attempts` times (or that could not be read), with the same fields plus
@@ -351,11 +351,16 @@ impl RedisWorker {
     /// Processes one stream entry and acknowledges it when it is finished with;
     /// `false` when it was left pending.
     async fn handle(&self, stream_entry: &StreamId) -> Result<bool, WorkerError> {
-        let fields = stream_entry.map.iter().filter_map(|(name, value)| match value {
-            Value::BulkString(b) => Some((name.as_str(), Bytes::copy_from_slice(b))),
-            Value::SimpleString(s) => Some((name.as_str(), Bytes::copy_from_slice(s.as_bytes()))),
-            _ => None,
-        });
+        let fields = stream_entry
+            .map
+            .iter()
+            .filter_map(|(name, value)| match value {
+                Value::BulkString(b) => Some((name.as_str(), Bytes::copy_from_slice(b))),
+                Value::SimpleString(s) => {
+                    Some((name.as_str(), Bytes::copy_from_slice(s.as_bytes())))
+                }
+                _ => None,
+            });
         let outcome = match ForwardEntry::from_fields(fields) {
             Ok(entry) => self.handlers.process(&entry).await,
             Err(e) => Outcome::Dead {

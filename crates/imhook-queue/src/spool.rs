@@ -468,7 +468,11 @@ impl State {
             self.segments.clone()
         } else {
             let read = self.read.segment;
-            self.segments.iter().copied().filter(|&n| n < read).collect()
+            self.segments
+                .iter()
+                .copied()
+                .filter(|&n| n < read)
+                .collect()
         };
         for n in done {
             self.remove_segment(n)?;
@@ -605,7 +609,9 @@ mod tests {
         fs::create_dir_all(&dir).unwrap();
         let path = dir.join("x.seg");
         fs::write(&path, &record).unwrap();
-        assert!(matches!(read_record(&path, 0).unwrap(), Slot::Record(_, end) if end == record.len() as u64));
+        assert!(
+            matches!(read_record(&path, 0).unwrap(), Slot::Record(_, end) if end == record.len() as u64)
+        );
         fs::write(&path, &record[..record.len() - 1]).unwrap();
         assert_eq!(read_record(&path, 0).unwrap(), Slot::Damaged);
         let mut flipped = record.clone();

@@ -35,7 +35,9 @@ async fn spawn_worker(
     config: JetStreamWorkerConfig,
     handlers: Handlers,
 ) -> tokio::task::JoinHandle<()> {
-    let worker = JetStreamWorker::connect(url, config, handlers).await.unwrap();
+    let worker = JetStreamWorker::connect(url, config, handlers)
+        .await
+        .unwrap();
     tokio::spawn(async move { worker.run().await })
 }
 
@@ -103,7 +105,13 @@ async fn forwarded_entries_reach_the_same_handlers_through_a_worker() {
     for name in FIELDS.iter().filter(|n| **n != "body") {
         assert!(headers.get(*name).is_some(), "header {name}");
     }
-    assert_eq!(headers.get(async_nats::header::NATS_MESSAGE_ID).unwrap().as_str(), "t1");
+    assert_eq!(
+        headers
+            .get(async_nats::header::NATS_MESSAGE_ID)
+            .unwrap()
+            .as_str(),
+        "t1"
+    );
     assert_eq!(stored[0].payload, signed.body);
 
     let seen = Arc::new(Seen::default());
@@ -203,7 +211,9 @@ async fn messages_of_a_worker_killed_mid_batch_are_redelivered_and_handled_once(
     }));
     let short_ack_wait = config("g").batch(10).ack_wait(Duration::from_secs(1));
     let a = spawn_worker(&url, short_ack_wait.clone(), stuck).await;
-    tokio::time::timeout(WAIT, entered.notified()).await.unwrap();
+    tokio::time::timeout(WAIT, entered.notified())
+        .await
+        .unwrap();
     a.abort();
     let _ = a.await;
     assert_eq!(seen.ids(), ["e0", "e1", "e2"]);
@@ -263,12 +273,7 @@ async fn copies_outside_the_duplicate_window_are_dropped_by_the_worker() {
     assert_eq!(read_all(&server, "short", "short").await.len(), 2);
     let seen = Arc::new(Seen::default());
     let store = Arc::new(MemoryStore::default());
-    let task = spawn_worker(
-        &url,
-        config("g").stream("short"),
-        handlers(&seen, &store),
-    )
-    .await;
+    let task = spawn_worker(&url, config("g").stream("short"), handlers(&seen, &store)).await;
     seen.wait_for(1, WAIT).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     task.abort();

@@ -69,8 +69,7 @@ async fn forwarded_entries_reach_the_same_handlers_through_a_worker() {
     forward.forward(&agora_entry("a1", 1)).await.unwrap();
 
     // One stream entry per callback, fields named exactly as documented.
-    let range: redis::streams::StreamRangeReply =
-        server.raw().xrange_all("imhook").unwrap();
+    let range: redis::streams::StreamRangeReply = server.raw().xrange_all("imhook").unwrap();
     assert_eq!(range.ids.len(), 2);
     let mut names: Vec<&str> = range.ids[0].map.keys().map(String::as_str).collect();
     names.sort_unstable();
@@ -194,7 +193,9 @@ async fn entries_of_a_worker_killed_mid_batch_are_claimed_and_handled_once() {
     }));
     // Worker A reads the whole batch and hangs on its fourth entry: then it dies.
     let a = spawn_worker(&url, config("g", "a").batch(10), stuck).await;
-    tokio::time::timeout(WAIT, entered.notified()).await.unwrap();
+    tokio::time::timeout(WAIT, entered.notified())
+        .await
+        .unwrap();
     a.abort();
     let _ = a.await;
     assert_eq!(seen.ids(), ["e0", "e1", "e2"]);
@@ -276,7 +277,10 @@ async fn an_entry_failing_every_attempt_goes_to_the_dead_letter_stream() {
         server.raw().xlen::<_, usize>("jobs:dead").unwrap() == 1
     })
     .await;
-    eventually(WAIT, "acknowledgement", || pending(&server, "jobs", "g") == 0).await;
+    eventually(WAIT, "acknowledgement", || {
+        pending(&server, "jobs", "g") == 0
+    })
+    .await;
     task.abort();
     assert_eq!(calls.load(Ordering::SeqCst), 3);
     let range: redis::streams::StreamRangeReply = server.raw().xrange_all("jobs:dead").unwrap();
@@ -379,9 +383,11 @@ async fn redis_down_entries_are_spooled_and_reach_a_worker_once_in_order_when_it
     assert_eq!(seen.ids(), want);
     // The spool directory is empty again.
     assert!(
-        std::fs::read_dir(dir.path())
+        std::fs::read_dir(dir.path()).unwrap().all(|f| !f
             .unwrap()
-            .all(|f| !f.unwrap().file_name().to_string_lossy().ends_with(".seg"))
+            .file_name()
+            .to_string_lossy()
+            .ends_with(".seg"))
     );
 }
 
@@ -430,8 +436,14 @@ async fn max_len_trims_the_stream_and_the_default_does_not() {
         .unwrap()
         .max_len(Some(10));
     for i in 0..300 {
-        plain.forward(&agora_entry(&format!("e{i}"), i)).await.unwrap();
-        capped.forward(&agora_entry(&format!("e{i}"), i)).await.unwrap();
+        plain
+            .forward(&agora_entry(&format!("e{i}"), i))
+            .await
+            .unwrap();
+        capped
+            .forward(&agora_entry(&format!("e{i}"), i))
+            .await
+            .unwrap();
     }
     let kept: usize = server.raw().xlen("kept").unwrap();
     let trimmed: usize = server.raw().xlen("capped").unwrap();

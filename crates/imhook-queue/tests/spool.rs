@@ -74,14 +74,20 @@ async fn entries_arriving_while_the_spool_holds_some_queue_behind_them() {
         .open()
         .unwrap();
     for i in 0..10 {
-        spool.forward(&agora_entry(&format!("e{i}"), i)).await.unwrap();
+        spool
+            .forward(&agora_entry(&format!("e{i}"), i))
+            .await
+            .unwrap();
     }
     assert_eq!(spool.len(), 10);
     assert!(segments(&dir).len() > 1, "small segments roll");
     // The engine is back, but the spool still holds entries: new ones go behind them.
     engine.up.store(true, Ordering::SeqCst);
     for i in 10..15 {
-        spool.forward(&agora_entry(&format!("e{i}"), i)).await.unwrap();
+        spool
+            .forward(&agora_entry(&format!("e{i}"), i))
+            .await
+            .unwrap();
     }
     eventually(WAIT, "the drain", || spool.is_empty()).await;
     assert_eq!(engine.ids(), ids(0..15));
@@ -103,7 +109,10 @@ async fn a_new_spool_on_the_same_directory_sends_what_an_earlier_process_left() 
             .open()
             .unwrap();
         for i in 0..8 {
-            spool.forward(&agora_entry(&format!("e{i}"), i)).await.unwrap();
+            spool
+                .forward(&agora_entry(&format!("e{i}"), i))
+                .await
+                .unwrap();
         }
     }
     let engine = Engine::new(true);
@@ -126,7 +135,10 @@ async fn a_partly_drained_spool_resumes_after_the_last_sent_entry() {
             .open()
             .unwrap();
         for i in 0..6 {
-            spool.forward(&agora_entry(&format!("e{i}"), i)).await.unwrap();
+            spool
+                .forward(&agora_entry(&format!("e{i}"), i))
+                .await
+                .unwrap();
         }
         // The engine takes three entries, then fails again; the process stops.
         *first.limit.lock().unwrap() = Some(3);
@@ -153,7 +165,10 @@ async fn a_record_torn_by_a_crash_is_skipped_and_the_rest_is_sent() {
             .open()
             .unwrap();
         for i in 0..4 {
-            spool.forward(&agora_entry(&format!("e{i}"), i)).await.unwrap();
+            spool
+                .forward(&agora_entry(&format!("e{i}"), i))
+                .await
+                .unwrap();
         }
     }
     // The process died in the middle of writing a fifth record.
@@ -176,7 +191,10 @@ async fn a_record_torn_by_a_crash_is_skipped_and_the_rest_is_sent() {
     assert_eq!(spool.len(), 5, "four entries and the torn record");
     // New entries are written after it, in a new segment.
     for i in 4..6 {
-        spool.forward(&agora_entry(&format!("e{i}"), i)).await.unwrap();
+        spool
+            .forward(&agora_entry(&format!("e{i}"), i))
+            .await
+            .unwrap();
     }
     engine.up.store(true, Ordering::SeqCst);
     eventually(WAIT, "the drain", || spool.is_empty()).await;
@@ -194,7 +212,10 @@ async fn a_record_damaged_in_the_middle_skips_the_rest_of_its_segment_only() {
             .open()
             .unwrap();
         for i in 0..3 {
-            spool.forward(&agora_entry(&format!("e{i}"), i)).await.unwrap();
+            spool
+                .forward(&agora_entry(&format!("e{i}"), i))
+                .await
+                .unwrap();
         }
     }
     // One record per segment: flip a byte of the second one's payload.
@@ -232,7 +253,10 @@ async fn the_bound_refuses_what_does_not_fit_and_frees_room_once_drained() {
         .open()
         .unwrap();
     for i in 0..3 {
-        spool.forward(&agora_entry(&format!("e{i}"), i)).await.unwrap();
+        spool
+            .forward(&agora_entry(&format!("e{i}"), i))
+            .await
+            .unwrap();
     }
     assert_eq!(
         spool.forward(&agora_entry("e3", 3)).await,

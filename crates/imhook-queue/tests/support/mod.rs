@@ -265,7 +265,12 @@ pub struct Seen {
 
 impl Seen {
     pub fn ids(&self) -> Vec<String> {
-        self.calls.lock().unwrap().iter().map(|c| c.0.clone()).collect()
+        self.calls
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|c| c.0.clone())
+            .collect()
     }
 
     pub fn len(&self) -> usize {
