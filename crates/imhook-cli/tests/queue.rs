@@ -366,19 +366,17 @@ fn worker_on_nats_prints_one_record_per_event_with_its_id() {
     assert!(worker.silent_for(Duration::from_millis(700)));
 }
 
-#[test]
-fn a_worker_killed_mid_batch_leaves_its_entries_to_another_that_handles_each_once() {
-    let Some(engine) = redis() else {
-        return;
-    };
-    let entries: Vec<ForwardEntry> = (0..600)
-        .map(|i| agora(&format!("e{i:03}"), &format!("o#a_{i}")))
-        .collect();
-    redis_forward(&engine, &entries);
-    let url = engine.redis_url();
+/// Entries left unacknowledged by the group `g` (delivered to a worker, not yet
+/// acknowledged), and a figure that changes whenever the group makes progress.
+type Progress<'a> = &'a mut dyn FnMut() -> (i64, i64);
+
+/// Worker A writes its records into a pipe nobody reads: the pipe fills and A blocks in
+/// the middle of a batch, holding entries it read but did not acknowledge; it is then
+/// killed with SIGKILL. Worker B must handle every entry A did not print, each once.
+fn killed_mid_batch(url: &str, total: usize, progress: Progress<'_>) {
     let flags = [
         "--from",
-        &url,
+        url,
         "--group",
         "g",
         "--redeliver-after",
@@ -388,9 +386,6 @@ fn a_worker_killed_mid_batch_leaves_its_entries_to_another_that_handles_each_onc
         "--max-attempts",
         "1",
     ];
-    // Worker A writes records into a pipe nobody reads: it fills, and A blocks in the
-    // middle of a batch, holding entries it read but did not acknowledge. Then it is
-    // killed with SIGKILL.
     let mut a = imhook()
         .arg("worker")
         .args(flags)
@@ -403,38 +398,19 @@ fn a_worker_killed_mid_batch_leaves_its_entries_to_another_that_handles_each_onc
     let mut a_out = a.stdout.take().unwrap();
     // Wait until A stops making progress (its pipe is full).
     let deadline = Instant::now() + WAIT;
-    let mut conn = redis::Client::open(url.as_str())
-        .unwrap()
-        .get_connection()
-        .unwrap();
-    let pending = |conn: &mut redis::Connection| -> i64 {
-        let v: redis::Value = redis::cmd("XPENDING")
-            .arg("imhook")
-            .arg("g")
-            .query(conn)
-            .unwrap();
-        match v {
-            redis::Value::Array(items) => match &items[0] {
-                redis::Value::Int(n) => *n,
-                _ => 0,
-            },
-            _ => 0,
-        }
-    };
     loop {
         std::thread::sleep(Duration::from_millis(300));
-        if pending(&mut conn) > 0 {
-            let before = pending(&mut conn);
+        let before = progress();
+        if before.0 > 0 {
             std::thread::sleep(Duration::from_millis(500));
-            if pending(&mut conn) == before {
+            if progress() == before {
                 break;
             }
         }
         assert!(Instant::now() < deadline, "worker A never stalled");
     }
-    let left = pending(&mut conn);
+    let left = progress().0;
     assert!(left > 1, "A holds unacknowledged entries: {left}");
-    // SIGKILL.
     a.kill().unwrap();
     a.wait().unwrap();
     let mut a_text = String::new();
@@ -448,11 +424,11 @@ fn a_worker_killed_mid_batch_leaves_its_entries_to_another_that_handles_each_onc
                 .to_owned()
         })
         .collect();
-    assert!(a_ids.len() < 600, "A was stopped mid-way");
+    assert!(a_ids.len() < total, "A was stopped mid-way");
 
     let b = Worker::start(&[&flags[..], &["--consumer", "b"]].concat());
     let b_ids: Vec<String> = b
-        .records(600 - a_ids.len())
+        .records(total - a_ids.len())
         .iter()
         .map(|r| r["id"].as_str().unwrap().to_owned())
         .collect();
@@ -461,9 +437,77 @@ fn a_worker_killed_mid_batch_leaves_its_entries_to_another_that_handles_each_onc
     for id in a_ids.iter().chain(&b_ids) {
         *counts.entry(id.clone()).or_default() += 1;
     }
-    assert_eq!(counts.len(), 600);
+    assert_eq!(counts.len(), total);
     assert!(counts.values().all(|&n| n == 1));
-    assert_eq!(pending(&mut conn), 0);
+    assert_eq!(progress().0, 0, "B acknowledged everything");
+}
+
+fn many(total: usize) -> Vec<ForwardEntry> {
+    (0..total)
+        .map(|i| agora(&format!("e{i:03}"), &format!("o#a_{i}")))
+        .collect()
+}
+
+#[test]
+fn a_redis_worker_killed_mid_batch_leaves_its_entries_to_another_that_handles_each_once() {
+    let Some(engine) = redis() else {
+        return;
+    };
+    redis_forward(&engine, &many(600));
+    let url = engine.redis_url();
+    let mut conn = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    killed_mid_batch(&url, 600, &mut || {
+        let v: redis::Value = redis::cmd("XPENDING")
+            .arg("imhook")
+            .arg("g")
+            .query(&mut conn)
+            .unwrap();
+        let pending = match v {
+            redis::Value::Array(items) => match &items[0] {
+                redis::Value::Int(n) => *n,
+                _ => 0,
+            },
+            _ => 0,
+        };
+        (pending, pending)
+    });
+}
+
+#[test]
+fn a_jetstream_worker_killed_mid_batch_leaves_its_entries_to_another_that_handles_each_once() {
+    let Some(engine) = nats() else {
+        return;
+    };
+    let url = engine.nats_url();
+    let rt = runtime();
+    let js = rt.block_on(async {
+        let forward = JetStream::connect(&url, "imhook").await.unwrap();
+        for e in many(600) {
+            forward.forward(&e).await.unwrap();
+        }
+        async_nats::jetstream::new(async_nats::connect(url.as_str()).await.unwrap())
+    });
+    killed_mid_batch(&url, 600, &mut || {
+        rt.block_on(async {
+            let Ok(stream) = js.get_stream("imhook").await else {
+                return (0, 0);
+            };
+            let consumer: Result<async_nats::jetstream::consumer::PullConsumer, _> =
+                stream.get_consumer("g").await;
+            let Ok(mut consumer) = consumer else {
+                return (0, 0);
+            };
+            let info = consumer.info().await.unwrap();
+            let unacked = i64::try_from(info.num_ack_pending).unwrap();
+            (
+                unacked,
+                unacked * 1_000_000 + i64::try_from(info.num_pending).unwrap(),
+            )
+        })
+    });
 }
 
 #[test]
@@ -606,4 +650,33 @@ fn rfc3339(ms: u64) -> String {
         rem % 60,
         ms % 1000
     )
+}
+
+#[test]
+fn worker_and_replay_explain_themselves_without_echoing_secrets() {
+    for sub in ["worker", "replay"] {
+        let out = imhook()
+            .args([sub, "--help"])
+            .env("IMHOOK_FROM", "redis://:very-secret-value@127.0.0.1:1/")
+            .env("IMHOOK_AGORA_SECRET", "another-secret-value")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("--from"), "{text}");
+        assert!(!text.contains("very-secret-value"));
+        assert!(!text.contains("another-secret-value"));
+    }
+    // Exactly one of --id and --since.
+    let out = imhook()
+        .args([
+            "replay",
+            "--from",
+            "redis://127.0.0.1:1/",
+            "--to",
+            "http://127.0.0.1:1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

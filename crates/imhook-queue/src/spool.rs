@@ -235,15 +235,13 @@ async fn drain<F: Forward>(shared: Arc<Shared<F>>) {
         };
         let Some(entry) = entry else {
             // A damaged record: skipped with the rest of its segment.
-            let s = Arc::clone(&shared);
-            let _ = tokio::task::spawn_blocking(move || s.state().advance(next)).await;
+            advance(&shared, next).await;
             continue;
         };
         match shared.inner.forward(&entry).await {
             Ok(()) => {
                 retry = FIRST_RETRY;
-                let s = Arc::clone(&shared);
-                let _ = tokio::task::spawn_blocking(move || s.state().advance(next)).await;
+                advance(&shared, next).await;
             }
             Err(e) => {
                 tracing::debug!(error = %e, "engine still unavailable; spooled entries wait");
@@ -251,6 +249,17 @@ async fn drain<F: Forward>(shared: Arc<Shared<F>>) {
                 retry = (retry * 2).min(MAX_RETRY);
             }
         }
+    }
+}
+
+/// Moves the drain past the record just handled; a file error is logged (the entry
+/// counts as sent, the files are tidied at the next move).
+async fn advance<F: Forward>(shared: &Arc<Shared<F>>, next: Next) {
+    let s = Arc::clone(shared);
+    match tokio::task::spawn_blocking(move || s.state().advance(next)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::error!(error = %e, "cannot update the spool files"),
+        Err(_) => {}
     }
 }
 

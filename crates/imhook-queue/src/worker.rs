@@ -221,7 +221,7 @@ impl Handlers {
                 Ok(Err(_)) => "handler panicked".to_owned(),
                 Err(_) => format!("handler timed out after {:?}", self.timeout),
             };
-            tracing::warn!(id = %entry.id, attempt, error = %Capped(&error), "handler failed");
+            tracing::warn!(id = %Capped(&entry.id), attempt, error = %Capped(&error), "handler failed");
             if attempt >= self.max_attempts {
                 break error;
             }
