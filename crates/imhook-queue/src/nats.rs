@@ -8,7 +8,7 @@
 //!   dead-letter subject: `:` is legal in NATS subjects and stream names, `.` would
 //!   make it a sub-token). Works with nats-server 2.9 and later.
 //! - A message carries the entry's fields (names as in
-//!   `FIELDS`, except `body`) as headers, and the raw
+//!   [`FIELDS`], except `body`) as headers, and the raw
 //!   body as its payload. Header values are percent-encoded where they hold a byte
 //!   outside printable ASCII (or `%`), since a header cannot carry line breaks.
 //! - `Nats-Msg-Id` is the event id: within the stream's duplicate window (2 minutes

@@ -4,8 +4,8 @@
 //! # Layout
 //!
 //! - The stream (default `imhook`) holds one entry per forwarded callback, its fields
-//!   named exactly as `FIELDS`: `id provider route kind
-//!   known authenticated decision received_at body query`.
+//!   named exactly as [`imhook_core::forward::FIELDS`]: `id provider route kind known
+//!   authenticated decision received_at body query`.
 //! - The dead-letter stream `<stream>:dead` holds the entries whose handler failed
 //!   `max_attempts` times (or that could not be read), with the same fields plus
 //!   `error` and `attempts`.

@@ -7,7 +7,8 @@
 //! number order). Each record is `length (u32 LE) | check (u32 LE) | payload`, where
 //! `check` is the first 4 bytes of the payload's SHA-256 and the payload is the
 //! entry's fields ([`FIELDS`] order), each `length (u32 LE) | bytes`. Every record is
-//! flushed to disk (`fsync`) before [`Spool::forward`] returns. A file `cursor` holds
+//! flushed to disk (`fsync`) before [`Spool::forward`] returns; records arriving while
+//! a flush is under way are written together and flushed once (group commit). A file `cursor` holds
 //! the position up to which entries were delivered; it is written after each delivery
 //! without `fsync`, so a crash can at worst send a few entries twice, which workers
 //! drop by their event id. A segment is deleted once it was drained.
@@ -31,7 +32,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinHandle;
 
 /// Default spool directory: `./imhook-spool`.
@@ -124,6 +125,7 @@ impl<F: Forward> SpoolBuilder<F> {
         let shared = Arc::new(Shared {
             inner: self.inner,
             state: Mutex::new(state),
+            queue: Mutex::new(WriteQueue::default()),
             wake: Notify::new(),
         });
         let drain = tokio::spawn(drain(Arc::clone(&shared)));
@@ -178,36 +180,81 @@ impl<F: Forward> Forward for Spool<F> {
                 Err(e) => tracing::warn!(error = %e, "engine refused an entry; spooling it"),
             }
         }
-        let shared = Arc::clone(&self.shared);
-        let record = encode(entry);
-        let appended = tokio::task::spawn_blocking(move || shared.state().append(&record))
-            .await
-            .map_err(|_| ForwardError::Unavailable("spool writer stopped".to_owned()))?;
-        match appended {
-            Ok(true) => {
+        let (done, appended) = oneshot::channel();
+        let start_writer = {
+            let mut queue = self.shared.queue();
+            queue.records.push((encode(entry), done));
+            !std::mem::replace(&mut queue.writing, true)
+        };
+        if start_writer {
+            let shared = Arc::clone(&self.shared);
+            tokio::task::spawn_blocking(move || shared.write_batches());
+        }
+        match appended.await {
+            Ok(Ok(true)) => {
                 self.shared.wake.notify_one();
                 Ok(())
             }
-            Ok(false) => Err(ForwardError::SpoolFull),
-            Err(e) => {
+            Ok(Ok(false)) => Err(ForwardError::SpoolFull),
+            Ok(Err(e)) => {
                 tracing::error!(error = %e, "cannot write to the spool");
                 Err(ForwardError::SpoolFull)
             }
+            Err(_) => Err(ForwardError::Unavailable("spool writer stopped".to_owned())),
         }
     }
+}
+
+/// Records waiting to be appended, each with the sender of its outcome.
+#[derive(Default)]
+struct WriteQueue {
+    records: Vec<(Vec<u8>, oneshot::Sender<io::Result<bool>>)>,
+    /// A blocking task is appending: new records wait for its next batch.
+    writing: bool,
 }
 
 struct Shared<F> {
     inner: F,
     state: Mutex<State>,
+    queue: Mutex<WriteQueue>,
     wake: Notify,
+}
+
+/// Locks `mutex`, taking over a poisoned one (the state stays consistent: every
+/// update is made under the lock in one go).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    match mutex.lock() {
+        Ok(g) => g,
+        Err(poisoned) => poisoned.into_inner(),
+    }
 }
 
 impl<F> Shared<F> {
     fn state(&self) -> MutexGuard<'_, State> {
-        match self.state.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
+        lock(&self.state)
+    }
+
+    fn queue(&self) -> MutexGuard<'_, WriteQueue> {
+        lock(&self.queue)
+    }
+
+    /// Appends the waiting records in batches, one `fsync` per batch (group commit),
+    /// until none is left.
+    fn write_batches(&self) {
+        loop {
+            let batch = {
+                let mut queue = self.queue();
+                if queue.records.is_empty() {
+                    queue.writing = false;
+                    return;
+                }
+                std::mem::take(&mut queue.records)
+            };
+            let (records, senders): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+            let outcomes = self.state().append_batch(&records);
+            for (sender, outcome) in senders.into_iter().zip(outcomes) {
+                let _ = sender.send(outcome);
+            }
         }
     }
 }
@@ -360,8 +407,24 @@ impl State {
         Ok(state)
     }
 
-    /// Appends one encoded record and flushes it to disk; `false` when it does not
-    /// fit in the bound.
+    /// Appends encoded records and flushes them to disk with one `fsync` (and one for
+    /// a segment that was closed on the way); for each, `false` when it does not fit in
+    /// the bound.
+    fn append_batch(&mut self, records: &[Vec<u8>]) -> Vec<io::Result<bool>> {
+        let mut outcomes: Vec<io::Result<bool>> = records.iter().map(|r| self.append(r)).collect();
+        if let Some((file, _)) = &self.writer
+            && let Err(e) = file.sync_data()
+        {
+            for outcome in &mut outcomes {
+                if matches!(outcome, Ok(true)) {
+                    *outcome = Err(io::Error::new(e.kind(), e.to_string()));
+                }
+            }
+        }
+        outcomes
+    }
+
+    /// Appends one encoded record, unflushed; `false` when it does not fit in the bound.
     fn append(&mut self, record: &[u8]) -> io::Result<bool> {
         let len = record.len() as u64;
         if self.bytes.saturating_add(len) > self.max_bytes {
@@ -372,6 +435,9 @@ impl State {
             Some((_, size)) => *size > 0 && size.saturating_add(len) > self.segment_bytes,
         };
         if roll {
+            if let Some((full, _)) = self.writer.take() {
+                full.sync_data()?;
+            }
             let n = self.segments.last().map_or(0, |n| n + 1);
             let file = OpenOptions::new()
                 .create_new(true)
@@ -391,9 +457,10 @@ impl State {
         let Some((file, size)) = self.writer.as_mut() else {
             return Err(io::Error::other("no spool segment open"));
         };
-        if let Err(e) = file.write_all(record).and_then(|()| file.sync_data()) {
-            // Take back whatever part was written, and start a new segment next time.
-            let _ = file.set_len(*size);
+        if let Err(e) = file.write_all(record) {
+            // Take back whatever part was written, keep what came before, and start a
+            // new segment next time.
+            let _ = file.set_len(*size).and_then(|()| file.sync_data());
             self.writer = None;
             return Err(e);
         }

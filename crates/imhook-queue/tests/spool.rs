@@ -270,3 +270,41 @@ async fn the_bound_refuses_what_does_not_fit_and_frees_room_once_drained() {
     spool.forward(&agora_entry("e4", 4)).await.unwrap();
     assert_eq!(spool.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_entries_are_all_kept_when_written_together() {
+    let dir = TempDir::new("concurrent");
+    let engine = Engine::new(false);
+    {
+        let spool = Arc::new(
+            Spool::builder(engine.clone())
+                .dir(dir.path())
+                .segment_bytes(4000)
+                .open()
+                .unwrap(),
+        );
+        let tasks: Vec<_> = (0..300)
+            .map(|i| {
+                let spool = spool.clone();
+                tokio::spawn(async move { spool.forward(&agora_entry(&format!("e{i}"), i)).await })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        assert_eq!(spool.len(), 300);
+    }
+    // Every record is on disk and whole: a new process sends each one once.
+    let engine = Engine::new(true);
+    let spool = Spool::builder(engine.clone())
+        .dir(dir.path())
+        .open()
+        .unwrap();
+    assert_eq!(spool.len(), 300);
+    eventually(WAIT, "the drain", || spool.is_empty()).await;
+    let mut got = engine.ids();
+    got.sort();
+    let mut want = ids(0..300);
+    want.sort();
+    assert_eq!(got, want);
+}
