@@ -145,12 +145,13 @@ async fn a_partly_drained_spool_resumes_after_the_last_sent_entry() {
         first.up.store(true, Ordering::SeqCst);
         eventually(WAIT, "a partial drain", || spool.len() == 3).await;
     }
-    let second = Engine::new(true);
+    let second = Engine::new(false);
     let spool = Spool::builder(second.clone())
         .dir(dir.path())
         .open()
         .unwrap();
     assert_eq!(spool.len(), 3);
+    second.up.store(true, Ordering::SeqCst);
     eventually(WAIT, "the drain", || spool.is_empty()).await;
     assert_eq!(first.ids(), ids(0..3));
     assert_eq!(second.ids(), ids(3..6));
@@ -295,12 +296,13 @@ async fn concurrent_entries_are_all_kept_when_written_together() {
         assert_eq!(spool.len(), 300);
     }
     // Every record is on disk and whole: a new process sends each one once.
-    let engine = Engine::new(true);
+    let engine = Engine::new(false);
     let spool = Spool::builder(engine.clone())
         .dir(dir.path())
         .open()
         .unwrap();
     assert_eq!(spool.len(), 300);
+    engine.up.store(true, Ordering::SeqCst);
     eventually(WAIT, "the drain", || spool.is_empty()).await;
     let mut got = engine.ids();
     got.sort();
