@@ -47,6 +47,19 @@ pub enum Command {
         #[command(subcommand)]
         provider: DecodeProvider,
     },
+    /// Consume forwarded callbacks (Redis Streams or NATS JetStream) and print one
+    /// event record per handled event, with its event id as `id`.
+    ///
+    /// Workers of one --group share the entries; an entry left unacknowledged by a
+    /// worker that died is handled by another after --redeliver-after seconds. Each
+    /// event id is claimed before its record is written, so copies are dropped; an
+    /// entry whose record cannot be written --max-attempts times goes to the
+    /// dead-letter stream `<stream>:dead`.
+    Worker(crate::worker::WorkerArgs),
+    /// Re-post stored callbacks to a receiver, re-signed (Tencent: fresh RequestTime
+    /// and Sign with --token; Agora: fresh callId, timestamp and security with
+    /// --secret, unless --keep-call-id).
+    Replay(crate::replay::ReplayArgs),
     /// Compute signatures.
     Sign {
         /// The provider.

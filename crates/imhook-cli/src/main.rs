@@ -6,10 +6,12 @@
 mod body;
 mod cli;
 mod decode;
+mod replay;
 mod samples;
 mod send;
 mod serve;
 mod sign;
+mod worker;
 
 use clap::Parser;
 use cli::{Cli, Command, SignProvider};
@@ -57,6 +59,8 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Serve(args) => serve::run(&args),
         Command::Send(args) => send::run(&args),
         Command::Decode { provider } => decode::run(&provider),
+        Command::Worker(args) => worker::run(&args),
+        Command::Replay(args) => replay::run(&args),
         Command::Sign { provider } => match provider {
             SignProvider::Tencent { token, time } => {
                 let token = sign::secret(&token, "--token")?;

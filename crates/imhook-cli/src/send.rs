@@ -122,7 +122,7 @@ fn list() -> Result<(), Error> {
     crate::print_checked(&out)
 }
 
-fn post(url: &str, body: &str) -> Result<(u16, String), Error> {
+pub(crate) fn post(url: &str, body: &str) -> Result<(u16, String), Error> {
     let agent = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(30))
         .build();
@@ -153,7 +153,7 @@ fn redact(url: &str) -> &str {
     url.split('?').next().unwrap_or(url)
 }
 
-fn tencent_accepts(status: u16, reply: &str) -> bool {
+pub(crate) fn tencent_accepts(status: u16, reply: &str) -> bool {
     status == 200
         && serde_json::from_str::<serde_json::Value>(reply)
             .ok()
@@ -164,7 +164,7 @@ fn tencent_accepts(status: u16, reply: &str) -> bool {
             .unwrap_or(false)
 }
 
-fn pre_send_accepts(reply: &str) -> bool {
+pub(crate) fn pre_send_accepts(reply: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(reply)
         .ok()
         .is_some_and(|v| v.get("valid").is_some_and(serde_json::Value::is_boolean))

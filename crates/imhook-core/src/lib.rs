@@ -12,6 +12,7 @@
 pub mod agora;
 mod clock;
 mod exec;
+pub mod forward;
 mod idempotency;
 mod inbound;
 mod log_value;

@@ -12,7 +12,7 @@ mod decision;
 pub mod events;
 mod handler;
 mod pipeline;
-mod query;
+pub(crate) mod query;
 mod reply;
 
 pub use auth::{AuthError, DEFAULT_FRESHNESS, TencentAuth, Verified, sign};
