@@ -82,6 +82,23 @@ pub trait Verify<T: Send + 'static>: Send + Sync + 'static {
     }
 }
 
+/// The forwarding step of an endpoint in forward mode: writes `entry` to the engine,
+/// logging a failure. `Ok` only once the engine (or its spool) confirmed the write.
+pub(crate) async fn forward(
+    engine: &dyn crate::forward::Forward,
+    entry: &crate::forward::ForwardEntry,
+) -> Result<(), crate::forward::ForwardError> {
+    engine.forward(entry).await.inspect_err(|e| {
+        tracing::error!(provider = %entry.provider, route = %entry.route, error = %e, "callback could not be forwarded");
+    })
+}
+
+/// The reply of a callback that could not be stored: the one 5xx of forward mode, so
+/// that the provider retries where it does.
+pub(crate) fn not_stored() -> Outbound {
+    Outbound::text(503, "try again")
+}
+
 /// The rules every endpoint applies before looking at the body: `POST` only (405, with
 /// `Allow: POST`), and a size (declared, or of the buffered body) within `limit` (413).
 /// Method tokens are case-sensitive (RFC 9110 §9.1): `post` is not `POST`.

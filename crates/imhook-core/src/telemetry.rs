@@ -56,6 +56,10 @@ pub enum Outcome {
     Panic,
     /// The handler overran its deadline.
     Deadline,
+    /// Written to the forwarding engine (or its spool) for a worker to handle.
+    Forwarded,
+    /// The forwarding engine and its spool could not take it (answered 503).
+    ForwardFailed,
 }
 
 impl Outcome {
@@ -67,6 +71,8 @@ impl Outcome {
             Self::HandlerError => "handler_error",
             Self::Panic => "panic",
             Self::Deadline => "deadline",
+            Self::Forwarded => "forwarded",
+            Self::ForwardFailed => "forward_failed",
         }
     }
 }

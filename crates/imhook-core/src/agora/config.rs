@@ -3,6 +3,7 @@
 use super::auth::{AgoraAuth, UnsignedPolicy};
 use super::context::Route;
 use crate::clock::Clock;
+use crate::forward::Forward;
 use crate::idempotency::{DEFAULT_DEDUPE_TTL, IdempotencyStore, MemoryStore};
 use crate::pipeline::Limits;
 use crate::secret::Secret;
@@ -80,6 +81,7 @@ pub struct AgoraConfig {
     pub(crate) reply_limit: usize,
     pub(crate) dedupe_pre_send: bool,
     read_timeout: Option<Duration>,
+    pub(crate) forward: Option<Arc<dyn Forward>>,
 }
 
 impl std::fmt::Debug for AgoraConfig {
@@ -89,6 +91,7 @@ impl std::fmt::Debug for AgoraConfig {
             .field("ttl", &self.ttl)
             .field("body_limit", &self.body_limit)
             .field("read_timeout", &self.read_timeout)
+            .field("forward", &self.forward.is_some())
             .field("post_send_deadline", &self.post_send_deadline)
             .field("pre_send_deadline", &self.pre_send_deadline)
             .field("post_send_failure", &self.post_send_failure)
@@ -134,7 +137,20 @@ impl AgoraConfig {
             reply_limit: DEFAULT_REPLY_LIMIT,
             dedupe_pre_send: false,
             read_timeout: None,
+            forward: None,
         }
+    }
+
+    /// Forward mode: every post-send callback is written to `engine` (e.g. Redis Streams
+    /// or NATS JetStream, usually behind a local spool) and acknowledged once the write
+    /// is confirmed, instead of running the handler inline; workers run the handler
+    /// later. Pre-send requests keep their inline decision and are written afterwards as
+    /// audit records (the entry's `decision` is the reply sent). When the engine cannot
+    /// take a callback the post-send endpoint answers 503 (the provider retries once) and
+    /// releases its de-duplication claim. See [`crate::forward`].
+    pub fn forward(mut self, engine: Arc<dyn Forward>) -> Self {
+        self.forward = Some(engine);
+        self
     }
 
     /// Adds a secret; any configured secret may match.

@@ -13,12 +13,15 @@ use super::events::{AgoraEvent, PreSendEvent};
 use super::handler::CallbackHandler;
 use super::reply;
 use crate::exec::run_guarded;
+use crate::forward::{ForwardEntry, now_millis};
 use crate::idempotency::{Acquired, ClaimGuard, IdempotencyKey, lease};
 use crate::inbound::{Inbound, Outbound};
 use crate::log_value::Untrusted;
+use crate::pipeline;
 use crate::pipeline::{Endpoint, Limits, Verify};
 use crate::telemetry::{self, Outcome, Rejection};
 use async_trait::async_trait;
+use bytes::Bytes;
 use std::sync::Arc;
 use std::time::Instant;
 use tracing::Instrument;
@@ -29,6 +32,7 @@ struct Admitted<'r> {
     kind: AgoraKind,
     ctx: Context,
     claim: Option<ClaimGuard>,
+    key: Option<IdempotencyKey>,
 }
 
 impl AgoraConfig {
@@ -74,13 +78,15 @@ impl AgoraConfig {
         // carrying a genuine callId must never make the provider's signed callback a
         // duplicate, nor be suppressed by it.
         let dedupe = auth.authenticated && (route == Route::PostSend || self.dedupe_pre_send);
+        let mut key = None;
         let claim = match env.dedup_parts(&typed_kind).filter(|_| dedupe) {
             Some(parts) => {
                 let mut key_parts = vec!["agora", route.as_str()];
                 key_parts.extend(parts.iter().map(|p| p.as_ref()));
-                let key = IdempotencyKey::from_parts(&key_parts);
+                let claimed = IdempotencyKey::from_parts(&key_parts);
+                key = Some(claimed);
                 let lease = lease(self.deadline(route));
-                match ClaimGuard::acquire(&self.store, key, lease, self.ttl, "agora").await {
+                match ClaimGuard::acquire(&self.store, claimed, lease, self.ttl, "agora").await {
                     Ok(Acquired::Guard(guard)) => Some(guard),
                     Ok(Acquired::Duplicate(state)) => {
                         tracing::info!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&kind), call_id = ?Untrusted(call_id.as_deref().unwrap_or("")), state = ?state, "duplicate callback acknowledged");
@@ -111,6 +117,7 @@ impl AgoraConfig {
             kind: typed_kind,
             ctx,
             claim,
+            key,
         })
     }
 
@@ -124,6 +131,7 @@ impl AgoraConfig {
             ctx: a.ctx,
             event,
             claim: a.claim,
+            key: a.key,
         })
     }
 
@@ -138,6 +146,7 @@ impl AgoraConfig {
                 ctx: a.ctx,
                 event,
                 claim: a.claim,
+                key: a.key,
             }),
             Err(e) => {
                 let label = Route::PreSend.label();
@@ -166,6 +175,7 @@ pub struct PostSendCallback {
     /// The decoded event.
     pub event: AgoraEvent,
     claim: Option<ClaimGuard>,
+    key: Option<IdempotencyKey>,
 }
 
 impl PostSendCallback {
@@ -197,6 +207,7 @@ pub struct PreSendCallback {
     /// The decoded request.
     pub event: PreSendEvent,
     claim: Option<ClaimGuard>,
+    key: Option<IdempotencyKey>,
 }
 
 impl PreSendCallback {
@@ -388,11 +399,38 @@ impl PostSendEndpoint {
     /// Steps 3–7 of one request, inside its callback span.
     async fn run(&self, req: Inbound<'_>, started: Instant) -> Outbound {
         let label = Route::PostSend.label();
-        let PostSendCallback { ctx, event, claim } = match self.config.admit_post_send(&req).await {
+        let received_at = now_millis();
+        let PostSendCallback {
+            ctx,
+            event,
+            claim,
+            key,
+        } = match self.config.admit_post_send(&req).await {
             Ok(cb) => cb,
             Err(out) => return not_dispatched(out, started),
         };
         let known = event.is_known();
+        if let Some(engine) = self.config.forward.as_deref() {
+            // Forward mode: stored for a worker, acknowledged once the write is confirmed.
+            let entry = forward_entry(&ctx, known, key.as_ref(), Bytes::new(), received_at);
+            let (out, outcome) = match pipeline::forward(engine, &entry).await {
+                Ok(()) => {
+                    if let Some(c) = claim {
+                        c.complete().await;
+                    }
+                    (reply::ack(), Outcome::Forwarded)
+                }
+                Err(_) => {
+                    if let Some(c) = claim {
+                        c.release().await;
+                    }
+                    (pipeline::not_stored(), Outcome::ForwardFailed)
+                }
+            };
+            telemetry::callback("agora", label, &ctx.kind, known, outcome);
+            handled(&ctx, known, &out, outcome.as_str(), started);
+            return out;
+        }
         let decode_failed = matches!(&event, AgoraEvent::Unknown(u) if u.error.is_some());
         let handler_started = Instant::now();
         let result = run_guarded(
@@ -446,7 +484,13 @@ impl PreSendEndpoint {
     /// Steps 3–7 of one request, inside its callback span.
     async fn run(&self, req: Inbound<'_>, started: Instant) -> Outbound {
         let label = Route::PreSend.label();
-        let PreSendCallback { ctx, event, claim } = match self.config.admit_pre_send(&req).await {
+        let received_at = now_millis();
+        let PreSendCallback {
+            ctx,
+            event,
+            claim,
+            key,
+        } = match self.config.admit_pre_send(&req).await {
             Ok(cb) => cb,
             Err(out) => return not_dispatched(out, started),
         };
@@ -490,6 +534,34 @@ impl PreSendEndpoint {
             c.complete().await;
         }
         handled(&ctx, true, &out, outcome, started);
+        if let Some(engine) = self.config.forward.as_deref() {
+            // Decided inline; the audit record follows the decision.
+            let entry = forward_entry(&ctx, true, key.as_ref(), out.body.clone(), received_at);
+            let _ = pipeline::forward(engine, &entry).await;
+        }
         out
     }
+}
+
+/// The forwarded entry of an Agora callback: its event id is the de-duplication key
+/// (`key`) or, without one (unsigned, or pre-send without de-duplication), the digest
+/// of the route and body.
+fn forward_entry(
+    ctx: &Context,
+    known: bool,
+    key: Option<&IdempotencyKey>,
+    decision: Bytes,
+    received_at: u64,
+) -> ForwardEntry {
+    let route = ctx.route.label();
+    let id = key.map_or_else(
+        || ForwardEntry::digest_id("agora", route, &ctx.raw),
+        IdempotencyKey::to_hex,
+    );
+    let mut entry = ForwardEntry::new(id, "agora", route, ctx.kind.clone(), ctx.raw.clone());
+    entry.known = known;
+    entry.authenticated = ctx.authenticated;
+    entry.decision = decision;
+    entry.received_at = received_at;
+    entry
 }

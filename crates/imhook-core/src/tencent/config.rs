@@ -4,6 +4,7 @@ use super::auth::TencentAuth;
 use super::events::TencentEvent;
 use super::reply::{self, AfterFailurePolicy, BeforeFailurePolicy, Reply};
 use crate::clock::Clock;
+use crate::forward::Forward;
 use crate::idempotency::IdempotencyStore;
 use crate::pipeline::Limits;
 use crate::secret::Secret;
@@ -33,6 +34,7 @@ pub struct TencentConfig {
     after_failure: AfterFailurePolicy,
     read_timeout: Option<Duration>,
     pub(crate) dedupe: Option<(Arc<dyn IdempotencyStore>, Duration)>,
+    pub(crate) forward: Option<Arc<dyn Forward>>,
 }
 
 impl std::fmt::Debug for TencentConfig {
@@ -49,6 +51,7 @@ impl std::fmt::Debug for TencentConfig {
             )
             .field("after_failure", &self.after_failure)
             .field("dedupe", &DedupeDebug(&self.dedupe))
+            .field("forward", &self.forward.is_some())
             .finish()
     }
 }
@@ -66,6 +69,7 @@ impl TencentConfig {
             after_failure: AfterFailurePolicy::default(),
             read_timeout: None,
             dedupe: None,
+            forward: None,
         }
     }
 
@@ -83,6 +87,18 @@ impl TencentConfig {
     /// keys are namespaced by provider.
     pub fn dedupe(mut self, store: Arc<dyn IdempotencyStore>, ttl: Duration) -> Self {
         self.dedupe = Some((store, ttl));
+        self
+    }
+
+    /// Forward mode: every After callback is written to `engine` (e.g. Redis Streams or
+    /// NATS JetStream, usually behind a local spool) and acknowledged once the write is
+    /// confirmed, instead of running the handler inline; workers run the handler later.
+    /// Before callbacks keep their inline decision and are written afterwards as audit
+    /// records (the entry's `decision` is the reply sent). When the engine cannot take a
+    /// callback the endpoint answers 503 and releases its de-duplication claim, so that
+    /// a retry is handled. See [`crate::forward`].
+    pub fn forward(mut self, engine: Arc<dyn Forward>) -> Self {
+        self.forward = Some(engine);
         self
     }
 

@@ -11,12 +11,15 @@ use super::handler::CallbackHandler;
 use super::query::CallbackQuery;
 use super::reply::{self, Reply};
 use crate::exec::run_guarded;
+use crate::forward::{ForwardEntry, now_millis, redact_sign};
 use crate::idempotency::{Acquired, ClaimGuard, IdempotencyKey, lease};
 use crate::inbound::{Inbound, Outbound};
 use crate::log_value::Untrusted;
+use crate::pipeline;
 use crate::pipeline::{Endpoint, Limits, Verify};
 use crate::telemetry::{self, Outcome, Rejection};
 use async_trait::async_trait;
+use bytes::Bytes;
 use serde::Deserialize;
 use sha2::Digest;
 use std::borrow::Cow;
@@ -81,13 +84,15 @@ impl TencentConfig {
         };
         telemetry::record_identity(&command, None);
         // De-duplicate: After callbacks only (IM never retries a Before callback).
+        let mut key = None;
         let claim = match &self.dedupe {
             Some((store, ttl)) if !is_before_command(&command) => {
                 let digest = crate::wire::to_hex(&sha2::Sha256::digest(&req.body));
                 let app = verified.sdk_app_id.to_string();
-                let key = IdempotencyKey::from_parts(&["tencent", &app, &command, &digest]);
+                let claimed = IdempotencyKey::from_parts(&["tencent", &app, &command, &digest]);
+                key = Some(claimed);
                 let lease = lease(self.handler_deadline());
-                match ClaimGuard::acquire(store, key, lease, *ttl, "tencent").await {
+                match ClaimGuard::acquire(store, claimed, lease, *ttl, "tencent").await {
                     Ok(Acquired::Guard(guard)) => Some(guard),
                     Ok(Acquired::Duplicate(state)) => {
                         tracing::info!(provider = "tencent", kind = ?Untrusted(&command), state = ?state, "duplicate callback acknowledged");
@@ -118,7 +123,12 @@ impl TencentConfig {
             raw: req.body.clone(),
             peer: req.peer,
         };
-        Ok(TencentCallback { ctx, event, claim })
+        Ok(TencentCallback {
+            ctx,
+            event,
+            claim,
+            key,
+        })
     }
 }
 
@@ -172,6 +182,8 @@ pub struct TencentCallback {
     /// The decoded event.
     pub event: TencentEvent,
     claim: Option<ClaimGuard>,
+    /// The de-duplication key, when the callback has one: its event id when forwarded.
+    key: Option<IdempotencyKey>,
 }
 
 impl TencentCallback {
@@ -282,7 +294,13 @@ impl Endpoint for TencentEndpoint {
 impl TencentEndpoint {
     /// Steps 3–7 of one request, inside its callback span.
     async fn run(&self, req: Inbound<'_>, started: Instant) -> Outbound {
-        let TencentCallback { ctx, event, claim } = match self.config.admit_request(&req).await {
+        let received_at = now_millis();
+        let TencentCallback {
+            ctx,
+            event,
+            claim,
+            key,
+        } = match self.config.admit_request(&req).await {
             Ok(v) => v,
             Err(out) => {
                 tracing::info!(
@@ -297,6 +315,36 @@ impl TencentEndpoint {
         let known = event.is_known();
         let decode_failed = matches!(&event, TencentEvent::Unknown(u) if u.error.is_some());
         let before = event.is_before();
+        let forward = self.config.forward.as_deref();
+        if let (Some(engine), false) = (forward, before) {
+            // Forward mode: stored for a worker, acknowledged once the write is confirmed.
+            let entry = forward_entry(&ctx, known, key.as_ref(), Bytes::new(), received_at);
+            let (out, outcome) = match pipeline::forward(engine, &entry).await {
+                Ok(()) => {
+                    if let Some(c) = claim {
+                        c.complete().await;
+                    }
+                    (reply::outbound(&Reply::ok()), Outcome::Forwarded)
+                }
+                Err(_) => {
+                    if let Some(c) = claim {
+                        c.release().await;
+                    }
+                    (pipeline::not_stored(), Outcome::ForwardFailed)
+                }
+            };
+            telemetry::callback("tencent", "tencent", &ctx.command, known, outcome);
+            tracing::info!(
+                provider = "tencent",
+                kind = ?Untrusted(&ctx.command),
+                known,
+                status = out.status,
+                outcome = outcome.as_str(),
+                latency_us = started.elapsed().as_micros() as u64,
+                "callback forwarded"
+            );
+            return out;
+        }
         // A Before callback's failure reply depends on the event (the Sns targets), so it
         // is taken before the event moves into the handler; an After one is the policy's.
         let before_fallback = before.then(|| self.config.failure_reply(&event));
@@ -348,6 +396,41 @@ impl TencentEndpoint {
             latency_us = started.elapsed().as_micros() as u64,
             "callback handled"
         );
-        reply::outbound(&answer)
+        let out = reply::outbound(&answer);
+        if let Some(engine) = forward {
+            // A Before callback was decided inline; its audit record follows the decision.
+            let entry = forward_entry(&ctx, known, None, out.body.clone(), received_at);
+            let _ = pipeline::forward(engine, &entry).await;
+        }
+        out
     }
+}
+
+/// The forwarded entry of a Tencent callback: its event id is the de-duplication key
+/// (`key`) or, without one, the digest of the body; the query is kept with `Sign`
+/// redacted.
+fn forward_entry(
+    ctx: &Context,
+    known: bool,
+    key: Option<&IdempotencyKey>,
+    decision: Bytes,
+    received_at: u64,
+) -> ForwardEntry {
+    let id = key.map_or_else(
+        || ForwardEntry::digest_id("tencent", "tencent", &ctx.raw),
+        IdempotencyKey::to_hex,
+    );
+    let mut entry = ForwardEntry::new(
+        id,
+        "tencent",
+        "tencent",
+        ctx.command.clone(),
+        ctx.raw.clone(),
+    );
+    entry.known = known;
+    entry.authenticated = ctx.signed;
+    entry.decision = decision;
+    entry.received_at = received_at;
+    entry.query = redact_sign(&ctx.query);
+    entry
 }
