@@ -26,7 +26,7 @@ use imhook::{BoxError, Secret};
 use std::sync::{Arc, Mutex};
 
 /// The application's state: its word lists and its audit log.
-pub struct AppState {
+pub(crate) struct AppState {
     /// Messages containing one of these are refused.
     pub banned: Vec<String>,
     /// These words are masked with `*`.
@@ -37,7 +37,7 @@ pub struct AppState {
 
 impl AppState {
     /// The default word lists and an empty log.
-    pub fn new() -> Arc<Self> {
+    pub(crate) fn new() -> Arc<Self> {
         Arc::new(Self {
             banned: vec!["spam".into()],
             masked: vec!["darn".into()],
@@ -95,7 +95,7 @@ impl AppState {
 }
 
 /// The imhook handler: holds the app state.
-pub struct Callbacks(pub Arc<AppState>);
+pub(crate) struct Callbacks(pub Arc<AppState>);
 
 #[async_trait]
 impl tencent::CallbackHandler for Callbacks {
@@ -186,7 +186,7 @@ impl agora::CallbackHandler for Callbacks {
 }
 
 /// The app's router: its own routes and state, with imhook mounted under `/im`.
-pub fn router(
+pub(crate) fn router(
     state: Arc<AppState>,
     tencent: TencentConfig,
     agora: AgoraConfig,

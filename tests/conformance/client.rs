@@ -7,7 +7,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// How a request body is sent.
 #[derive(Clone, Debug)]
-pub enum BodyMode {
+pub(crate) enum BodyMode {
     /// With `Content-Length`.
     Length,
     /// With `Transfer-Encoding: chunked`, in chunks of this size.
@@ -20,7 +20,7 @@ pub enum BodyMode {
 
 /// One request of the table.
 #[derive(Clone, Debug)]
-pub struct Request {
+pub(crate) struct Request {
     pub method: &'static str,
     pub route: &'static str,
     pub query: String,
@@ -31,7 +31,7 @@ pub struct Request {
 /// A response.
 #[derive(Debug)]
 #[allow(dead_code)] // content_type is read by the conformance suite only
-pub struct Response {
+pub(crate) struct Response {
     pub status: u16,
     /// The response head, lower-cased.
     pub head: String,
@@ -40,7 +40,7 @@ pub struct Response {
 }
 
 impl Response {
-    pub fn body_text(&self) -> String {
+    pub(crate) fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
@@ -62,13 +62,13 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     }
 }
 
-pub async fn send(addr: SocketAddr, req: &Request) -> Result<Response, String> {
+pub(crate) async fn send(addr: SocketAddr, req: &Request) -> Result<Response, String> {
     send_with(addr, req, false).await
 }
 
 /// Like [`send`], without asking the server to close the connection (`keep_alive`).
 #[allow(dead_code)] // used by the adversarial suite only
-pub async fn send_keep_alive(addr: SocketAddr, req: &Request) -> Result<Response, String> {
+pub(crate) async fn send_keep_alive(addr: SocketAddr, req: &Request) -> Result<Response, String> {
     send_with(addr, req, true).await
 }
 
@@ -182,7 +182,7 @@ async fn send_with(addr: SocketAddr, req: &Request, keep_alive: bool) -> Result<
 /// What a server sent back on one connection to raw bytes, and whether it closed it.
 #[derive(Debug)]
 #[allow(dead_code)] // used by the adversarial suite only
-pub struct Exchange {
+pub(crate) struct Exchange {
     /// Everything received, as (lossy) text.
     pub text: String,
     /// `true` when the server closed the connection within the wait.
@@ -192,7 +192,7 @@ pub struct Exchange {
 #[allow(dead_code)] // used by the adversarial suite only
 impl Exchange {
     /// The status codes of the responses received, in order.
-    pub fn statuses(&self) -> Vec<u16> {
+    pub(crate) fn statuses(&self) -> Vec<u16> {
         self.text
             .split("HTTP/1.1 ")
             .skip(1)
@@ -205,7 +205,11 @@ impl Exchange {
 /// passes without it closing. For byte sequences [`Request`] cannot express: several
 /// requests in one write, conflicting framing headers, chunked trailers.
 #[allow(dead_code)] // used by the adversarial suite only
-pub async fn exchange(addr: SocketAddr, raw: &[u8], wait: Duration) -> Result<Exchange, String> {
+pub(crate) async fn exchange(
+    addr: SocketAddr,
+    raw: &[u8],
+    wait: Duration,
+) -> Result<Exchange, String> {
     let mut stream = tokio::net::TcpStream::connect(addr)
         .await
         .map_err(|e| e.to_string())?;

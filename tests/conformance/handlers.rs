@@ -19,7 +19,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 #[derive(Default)]
-pub struct Recorder {
+pub(crate) struct Recorder {
     pub calls: AtomicUsize,
 }
 
@@ -39,7 +39,7 @@ async fn act(calls: &AtomicUsize, marker: &str) -> Result<(), BoxError> {
 /// What a handler was given for one event: its record and the raw body it saw.
 #[derive(Clone, Debug)]
 #[allow(dead_code)] // read by the adversarial suite only
-pub struct Seen {
+pub(crate) struct Seen {
     pub record: EventRecord,
     pub raw: String,
 }
@@ -58,7 +58,7 @@ fn keep(key: String, record: EventRecord, raw: &str) {
 
 /// What the handler was given for the event keyed `key`, if it was called.
 #[allow(dead_code)] // used by the adversarial suite only
-pub fn seen_event(key: &str) -> Option<Seen> {
+pub(crate) fn seen_event(key: &str) -> Option<Seen> {
     seen().lock().unwrap().get(key).cloned()
 }
 

@@ -1,4 +1,4 @@
-//! One table, four targets: every row of the endpoint specification (http.md) and
+//! One table, four targets: every row of the endpoint specification (docs/protocol/http.md) and
 //! every fixture, run against the core directly and through real HTTP against the
 //! axum, actix-web and warp adapters. A row added here runs everywhere.
 #![allow(

@@ -6,20 +6,20 @@ use imhook::Secret;
 use serde_json::{Value, json};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub enum Expect {
+pub(crate) enum Expect {
     Json(Value),
     JsonField(&'static str, Value),
     Any,
 }
 
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub body: Expect,
     /// How many times the handler must have been called (`None`: not checked).
     pub calls: Option<usize>,
 }
 
-pub struct Row {
+pub(crate) struct Row {
     pub name: String,
     pub request: Request,
     pub expect: Reply,
@@ -149,7 +149,7 @@ fn before_body(group: &str) -> String {
     json!({"CallbackCommand": BEFORE, "GroupId": group, "Type": "Public", "Requestor_Account": "bob"}).to_string()
 }
 
-pub fn all() -> Vec<Row> {
+pub(crate) fn all() -> Vec<Row> {
     let t = now();
     let q = |c: &str| tencent_query(c, t, TOKEN);
     let fail = |_status: u16| Expect::JsonField("ActionStatus", json!("FAIL"));

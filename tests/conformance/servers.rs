@@ -12,20 +12,20 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-pub const APP: u64 = 1_400_000_001;
-pub const TOKEN: &str = "xxxxyyyy";
-pub const SECRET: &str = "imhook-fixture-secret";
-pub const LIMIT: usize = 64 * 1024;
+pub(crate) const APP: u64 = 1_400_000_001;
+pub(crate) const TOKEN: &str = "xxxxyyyy";
+pub(crate) const SECRET: &str = "imhook-fixture-secret";
+pub(crate) const LIMIT: usize = 64 * 1024;
 /// How long a body may take to arrive (slow-drip clients get 408 after it).
-pub const READ_TIMEOUT: Duration = Duration::from_secs(1);
+pub(crate) const READ_TIMEOUT: Duration = Duration::from_secs(1);
 
-pub struct Endpoints {
+pub(crate) struct Endpoints {
     pub tencent: Arc<dyn Endpoint>,
     pub agora: Arc<dyn Endpoint>,
     pub pre_send: Arc<dyn Endpoint>,
 }
 
-pub struct Target {
+pub(crate) struct Target {
     pub name: &'static str,
     recorder: Arc<Recorder>,
     via: Via,
@@ -61,18 +61,18 @@ fn endpoints(recorder: &Arc<Recorder>) -> Endpoints {
 impl Target {
     /// The server's address, for targets reached over HTTP.
     #[allow(dead_code)] // used by the adversarial suite only
-    pub fn addr(&self) -> Option<SocketAddr> {
+    pub(crate) fn addr(&self) -> Option<SocketAddr> {
         match &self.via {
             Via::Http(addr) => Some(*addr),
             Via::Core(_) => None,
         }
     }
 
-    pub fn calls(&self) -> usize {
+    pub(crate) fn calls(&self) -> usize {
         self.recorder.calls.load(Ordering::SeqCst)
     }
 
-    pub async fn send(&self, req: &Request) -> Result<Response, String> {
+    pub(crate) async fn send(&self, req: &Request) -> Result<Response, String> {
         match &self.via {
             Via::Http(addr) => client::send(*addr, req).await,
             Via::Core(eps) => {
@@ -115,7 +115,7 @@ impl Target {
     }
 }
 
-pub fn core() -> Target {
+pub(crate) fn core() -> Target {
     let recorder = Arc::new(Recorder::default());
     Target {
         name: "core",
@@ -124,7 +124,7 @@ pub fn core() -> Target {
     }
 }
 
-pub async fn axum() -> Target {
+pub(crate) async fn axum() -> Target {
     let recorder = Arc::new(Recorder::default());
     let eps = endpoints(&recorder);
     let app = axum::Router::new()
@@ -148,7 +148,7 @@ pub async fn axum() -> Target {
     }
 }
 
-pub async fn actix() -> Target {
+pub(crate) async fn actix() -> Target {
     let recorder = Arc::new(Recorder::default());
     let eps = endpoints(&recorder);
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -178,7 +178,7 @@ pub async fn actix() -> Target {
     }
 }
 
-pub async fn warp() -> Target {
+pub(crate) async fn warp() -> Target {
     use warp::Filter;
     let recorder = Arc::new(Recorder::default());
     let eps = endpoints(&recorder);

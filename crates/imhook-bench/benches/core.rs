@@ -42,7 +42,7 @@ fn tokens(n: usize) -> TencentAuth {
 }
 
 #[divan::bench(args = [1, 4])]
-fn auth_tencent_sha256(bencher: Bencher, n: usize) {
+fn auth_tencent_sha256(bencher: Bencher<'_, '_>, n: usize) {
     let auth = tokens(n);
     let sign = imhook_core::tencent::sign(&Secret::new("xxxxyyyy").unwrap(), "1669872112");
     bencher.bench(|| {
@@ -56,7 +56,7 @@ fn auth_tencent_sha256(bencher: Bencher, n: usize) {
 }
 
 #[divan::bench(args = [1, 4])]
-fn auth_agora_md5(bencher: Bencher, n: usize) {
+fn auth_agora_md5(bencher: Bencher<'_, '_>, n: usize) {
     let auth = (0..n).fold(imhook_core::agora::AgoraAuth::new(), |a, i| {
         a.secret(
             Secret::new(if i == n - 1 {
@@ -76,7 +76,7 @@ fn auth_agora_md5(bencher: Bencher, n: usize) {
 }
 
 #[divan::bench]
-fn tencent_query_parse(b: Bencher) {
+fn tencent_query_parse(b: Bencher<'_, '_>) {
     let sign = imhook_core::tencent::sign(&Secret::new("xxxxyyyy").unwrap(), "1669872112");
     let query = format!(
         "SdkAppid=1400000001&CallbackCommand=Group.CallbackAfterCreateGroup&contenttype=json&ClientIP=203.0.113.7&OptPlatform=RESTAPI&Sign={sign}&RequestTime=1669872112"
@@ -98,34 +98,34 @@ mod decode_tencent {
     }
 
     #[divan::bench]
-    fn after_create_group_typed(b: Bencher) {
+    fn after_create_group_typed(b: Bencher<'_, '_>) {
         let body = fixture("tencent/Group.CallbackAfterCreateGroup.json");
         b.bench(typed("Group.CallbackAfterCreateGroup", body));
     }
 
     #[divan::bench]
-    fn after_create_group_plain(b: Bencher) {
+    fn after_create_group_plain(b: Bencher<'_, '_>) {
         let body = fixture("tencent/Group.CallbackAfterCreateGroup.json");
         b.bench(plain::<PlainAfterCreateGroup>(body));
     }
 
     #[divan::bench]
-    fn before_send_msg_3_elements_typed(b: Bencher) {
+    fn before_send_msg_3_elements_typed(b: Bencher<'_, '_>) {
         b.bench(typed("Group.CallbackBeforeSendMsg", before_send_3()));
     }
 
     #[divan::bench]
-    fn before_send_msg_3_elements_plain(b: Bencher) {
+    fn before_send_msg_3_elements_plain(b: Bencher<'_, '_>) {
         b.bench(plain::<PlainSendMsg>(before_send_3()));
     }
 
     #[divan::bench]
-    fn message_60k_typed(b: Bencher) {
+    fn message_60k_typed(b: Bencher<'_, '_>) {
         b.bench(typed("C2C.CallbackBeforeSendMsg", c2c_60k()));
     }
 
     #[divan::bench]
-    fn message_60k_plain(b: Bencher) {
+    fn message_60k_plain(b: Bencher<'_, '_>) {
         b.bench(plain::<PlainSendMsg>(c2c_60k()));
     }
 }
@@ -156,48 +156,48 @@ mod decode_agora {
     const PRE_SEND: &str = "agora/pre_send.json";
 
     #[divan::bench]
-    fn group_op_share_file_envelope(b: Bencher) {
+    fn group_op_share_file_envelope(b: Bencher<'_, '_>) {
         b.bench(envelope(SHARE_FILE));
     }
 
     #[divan::bench]
-    fn group_op_share_file_typed(b: Bencher) {
+    fn group_op_share_file_typed(b: Bencher<'_, '_>) {
         b.bench(typed(SHARE_FILE));
     }
 
     #[divan::bench]
-    fn group_op_share_file_plain(b: Bencher) {
+    fn group_op_share_file_plain(b: Bencher<'_, '_>) {
         b.bench(plain::<PlainGroupOp>(SHARE_FILE));
     }
 
     #[divan::bench]
-    fn message_groupchat_envelope(b: Bencher) {
+    fn message_groupchat_envelope(b: Bencher<'_, '_>) {
         b.bench(envelope(GROUPCHAT));
     }
 
     #[divan::bench]
-    fn message_groupchat_typed(b: Bencher) {
+    fn message_groupchat_typed(b: Bencher<'_, '_>) {
         b.bench(typed(GROUPCHAT));
     }
 
     #[divan::bench]
-    fn message_groupchat_plain(b: Bencher) {
+    fn message_groupchat_plain(b: Bencher<'_, '_>) {
         b.bench(plain::<PlainMessage>(GROUPCHAT));
     }
 
     #[divan::bench]
-    fn pre_send_envelope(b: Bencher) {
+    fn pre_send_envelope(b: Bencher<'_, '_>) {
         b.bench(envelope(PRE_SEND));
     }
 
     #[divan::bench]
-    fn pre_send_typed(b: Bencher) {
+    fn pre_send_typed(b: Bencher<'_, '_>) {
         let body = fixture(PRE_SEND);
         b.bench(|| black_box_drop(PreSendEvent::decode(black_box(&body)).unwrap()));
     }
 
     #[divan::bench]
-    fn pre_send_plain(b: Bencher) {
+    fn pre_send_plain(b: Bencher<'_, '_>) {
         b.bench(plain::<PlainMessage>(PRE_SEND));
     }
 }
@@ -239,7 +239,7 @@ mod endpoint {
     }
 
     #[divan::bench]
-    fn tencent_after_create_group_signed(b: Bencher) {
+    fn tencent_after_create_group_signed(b: Bencher<'_, '_>) {
         let rt = rt();
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -259,7 +259,7 @@ mod endpoint {
     }
 
     #[divan::bench]
-    fn agora_group_op_signed_distinct(b: Bencher) {
+    fn agora_group_op_signed_distinct(b: Bencher<'_, '_>) {
         let rt = rt();
         let secret = Secret::new("imhook-fixture-secret").unwrap();
         let ep = PostSendEndpoint::new(AgoraConfig::new().secret(secret.clone()), Arc::new(Noop))

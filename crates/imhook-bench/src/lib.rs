@@ -32,7 +32,7 @@ pub fn c2c_60k() -> String {
 }
 
 /// Plain struct for `Group.CallbackAfterCreateGroup`.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[allow(missing_docs, dead_code)]
 pub struct PlainAfterCreateGroup {
     #[serde(rename = "GroupId")]
@@ -54,7 +54,7 @@ pub struct PlainAfterCreateGroup {
 }
 
 /// `{"Member_Account"}`.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[allow(missing_docs, dead_code)]
 pub struct PlainMember {
     #[serde(rename = "Member_Account")]
@@ -62,7 +62,7 @@ pub struct PlainMember {
 }
 
 /// `{"Key","Value"}`.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[allow(missing_docs, dead_code)]
 pub struct PlainKv {
     #[serde(rename = "Key")]
@@ -72,7 +72,7 @@ pub struct PlainKv {
 }
 
 /// Plain struct for a send-message callback.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[allow(missing_docs, dead_code)]
 pub struct PlainSendMsg {
     #[serde(rename = "GroupId")]
@@ -92,7 +92,7 @@ pub struct PlainSendMsg {
 }
 
 /// A message element with its content left as a map of strings/numbers.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[allow(missing_docs, dead_code)]
 pub struct PlainElement {
     #[serde(rename = "MsgType")]
@@ -102,7 +102,7 @@ pub struct PlainElement {
 }
 
 /// The union of the text/custom/face content fields.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[allow(missing_docs, dead_code)]
 pub struct PlainContent {
     #[serde(rename = "Text")]
@@ -118,7 +118,7 @@ pub struct PlainContent {
 }
 
 /// Plain struct for an Agora `group_op_event`.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[allow(missing_docs, dead_code)]
 pub struct PlainGroupOp {
     #[serde(rename = "callId")]
@@ -135,7 +135,7 @@ pub struct PlainGroupOp {
 }
 
 /// Its payload.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[allow(missing_docs, dead_code)]
 pub struct PlainGroupOpPayload {
     #[serde(rename = "type")]
@@ -147,7 +147,7 @@ pub struct PlainGroupOpPayload {
 }
 
 /// Plain struct for an Agora message (and pre-send request).
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[allow(missing_docs, dead_code)]
 pub struct PlainMessage {
     #[serde(rename = "callId")]
@@ -165,7 +165,7 @@ pub struct PlainMessage {
 }
 
 /// A message payload: flat body or `{ext, bodies}`.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[allow(missing_docs, dead_code)]
 pub struct PlainPayload {
     pub ext: Option<serde_json::Value>,
@@ -177,7 +177,7 @@ pub struct PlainPayload {
 }
 
 /// One body.
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[allow(missing_docs, dead_code)]
 pub struct PlainBody {
     #[serde(rename = "type")]

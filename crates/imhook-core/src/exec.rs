@@ -10,7 +10,7 @@ use std::time::Duration;
 /// Why a handler did not produce a result.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum HandlerFailure {
+pub(crate) enum HandlerFailure {
     /// The handler returned an error.
     #[error("handler returned an error: {0}")]
     Error(BoxError),
@@ -24,7 +24,7 @@ pub enum HandlerFailure {
 
 impl HandlerFailure {
     /// A short name for logs: `error`, `panic` or `deadline`.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Self::Error(_) => "error",
             Self::Panic(_) => "panic",
@@ -36,7 +36,7 @@ impl HandlerFailure {
 /// Awaits `fut` for at most `deadline`, turning a panic into [`HandlerFailure::Panic`].
 ///
 /// Needs a Tokio runtime with the time driver enabled.
-pub async fn run_guarded<T, F>(deadline: Duration, fut: F) -> Result<T, HandlerFailure>
+pub(crate) async fn run_guarded<T, F>(deadline: Duration, fut: F) -> Result<T, HandlerFailure>
 where
     F: Future<Output = Result<T, BoxError>>,
 {

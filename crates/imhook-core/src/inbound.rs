@@ -65,9 +65,9 @@ impl std::fmt::Debug for Inbound<'_> {
 }
 
 /// Content type of JSON replies.
-pub const JSON: &str = "application/json";
+pub(crate) const JSON: &str = "application/json";
 /// Content type of short text replies.
-pub const TEXT: &str = "text/plain; charset=utf-8";
+pub(crate) const TEXT: &str = "text/plain; charset=utf-8";
 
 /// The reply the adapter must send, exactly.
 #[derive(Debug, Clone, PartialEq, Eq)]

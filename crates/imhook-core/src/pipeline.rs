@@ -28,6 +28,7 @@ use std::time::Duration;
 
 /// How much a request may send, and how long it may take: the limits of steps 1–2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Largest accepted body, in bytes.
     pub body: usize,

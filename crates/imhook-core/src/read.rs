@@ -10,7 +10,7 @@ use crate::inbound::Outbound;
 /// Why a body could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum BodyError {
+pub(crate) enum BodyError {
     /// The body is larger than the limit (413).
     #[error("body over the limit")]
     TooLarge,
@@ -24,7 +24,7 @@ pub enum BodyError {
 
 impl BodyError {
     /// The reply for this failure.
-    pub fn outbound(&self) -> Outbound {
+    pub(crate) fn outbound(&self) -> Outbound {
         match self {
             Self::TooLarge => Outbound::payload_too_large(),
             Self::Timeout => Outbound::text(408, "request timeout"),
@@ -36,7 +36,7 @@ impl BodyError {
 /// Collects `stream` into one buffer, stopping as soon as it exceeds `limit` bytes
 /// (nothing past the limit is buffered) and, with `timeout`, when the whole body has not
 /// arrived in time (slow-drip clients).
-pub async fn read_limited<S, B, E>(
+pub(crate) async fn read_limited<S, B, E>(
     stream: S,
     limit: usize,
     timeout: Option<Duration>,

@@ -25,6 +25,7 @@ const SIGNATURE_FIELDS: &[&str] = &["security", "Sign"];
 
 /// One handled event, as written by `imhook decode` and `imhook serve`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[non_exhaustive]
 pub struct EventRecord {
     /// `tencent` or `agora`.
     pub provider: &'static str,

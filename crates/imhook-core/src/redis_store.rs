@@ -9,10 +9,10 @@ use std::future::Future;
 use std::time::Duration;
 
 /// Default bound of every Redis command: 500 ms.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);
 
 /// Default key namespace: `imhook`.
-pub const DEFAULT_NAMESPACE: &str = "imhook";
+pub(crate) const DEFAULT_NAMESPACE: &str = "imhook";
 
 /// Returns 0 when the key was claimed, else the state stored: 1 in flight, 2 done.
 const CLAIM_LUA: &str = r"

@@ -70,7 +70,7 @@ fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
 }
 
 /// Parses an optionally signed decimal integer made of ASCII digits only.
-pub fn parse_decimal_i64(s: &str) -> Option<i64> {
+pub(crate) fn parse_decimal_i64(s: &str) -> Option<i64> {
     let digits = s.strip_prefix('-').unwrap_or(s);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -104,22 +104,22 @@ fn scalar_u64(s: Scalar) -> Option<u64> {
 }
 
 /// Optional `i64`: a JSON integer or a string of decimal digits; anything else is `None`.
-pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     Ok(scalar_i64(scalar(d)?))
 }
 
 /// Optional `u64`, lenient like [`opt_i64`].
-pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     Ok(scalar_u64(scalar(d)?))
 }
 
 /// Optional `u32`, lenient like [`opt_i64`]; out-of-range values are `None`.
-pub fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+pub(crate) fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
     Ok(scalar_u64(scalar(d)?).and_then(|v| u32::try_from(v).ok()))
 }
 
 /// Optional `f64`: a JSON number or a numeric string.
-pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
     Ok(match scalar(d)? {
         Scalar::I(v) => Some(v as f64),
         Scalar::U(v) => Some(v as f64),
@@ -130,7 +130,7 @@ pub fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error>
 }
 
 /// Optional `bool`: `true`/`false` or the strings `"true"`/`"false"` (any ASCII case).
-pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
     Ok(match scalar(d)? {
         Scalar::B(v) => Some(v),
         Scalar::S(v) if v.trim().eq_ignore_ascii_case("true") => Some(true),
@@ -141,7 +141,7 @@ pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
 
 /// Optional string: a JSON string, or an integer kept as its decimal text (ids).
 /// Other shapes are `None`.
-pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match scalar(d)? {
         Scalar::S(v) => Some(v),
         Scalar::I(v) => Some(v.to_string()),
@@ -151,22 +151,22 @@ pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 }
 
 /// A string (or an integer as its text); anything else, or absence, is `""`.
-pub fn string_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(crate) fn string_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     Ok(opt_string(d)?.unwrap_or_default())
 }
 
 /// Required `i64`, lenient on strings; a missing or unusable value is an error.
-pub fn req_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+pub(crate) fn req_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     scalar_i64(scalar(d)?).ok_or_else(|| de::Error::custom("expected an integer"))
 }
 
 /// Required `u64`, lenient on strings.
-pub fn req_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+pub(crate) fn req_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     scalar_u64(scalar(d)?).ok_or_else(|| de::Error::custom("expected an unsigned integer"))
 }
 
 /// Required string; integers are accepted as their decimal text (ids).
-pub fn req_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(crate) fn req_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     opt_string(d)?.ok_or_else(|| de::Error::custom("expected a string"))
 }
 
@@ -222,13 +222,13 @@ impl<'de> Visitor<'de> for ListVisitor<String> {
 
 /// A list of strings: an array (non-string items other than integers are skipped),
 /// a single string (one-element list), or `null`/absent/other (empty list).
-pub fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+pub(crate) fn string_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     d.deserialize_any(ListVisitor::<String>(PhantomData))
 }
 
 /// A string, or an integer as its decimal text; anything else is `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct LenientString(pub Option<String>);
+pub(crate) struct LenientString(pub Option<String>);
 
 impl<'de> serde::Deserialize<'de> for LenientString {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -238,13 +238,13 @@ impl<'de> serde::Deserialize<'de> for LenientString {
 
 /// A list of `T`: an array whose items that fail to decode are skipped, `null` or
 /// absent or any other shape is empty. Use for optional lists of objects.
-pub fn lenient_list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+pub(crate) fn lenient_list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
+    T: de::DeserializeOwned,
 {
     struct V<T>(PhantomData<T>);
-    impl<'de, T: serde::de::DeserializeOwned> Visitor<'de> for V<T> {
+    impl<'de, T: de::DeserializeOwned> Visitor<'de> for V<T> {
         type Value = Vec<T>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a list")
@@ -292,7 +292,7 @@ where
 
 /// Returns `true` when the first non-whitespace byte of `body` opens a JSON object.
 /// A cheap pre-check: the full parse still validates the rest.
-pub fn looks_like_object(body: &[u8]) -> bool {
+pub(crate) fn looks_like_object(body: &[u8]) -> bool {
     body.iter()
         .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
         .is_some_and(|b| *b == b'{')
@@ -300,7 +300,7 @@ pub fn looks_like_object(body: &[u8]) -> bool {
 
 /// The content of a raw JSON string token, borrowed when it has no escapes; `None` for
 /// any other JSON value.
-pub fn raw_json_str(raw: &serde_json::value::RawValue) -> Option<std::borrow::Cow<'_, str>> {
+pub(crate) fn raw_json_str(raw: &serde_json::value::RawValue) -> Option<std::borrow::Cow<'_, str>> {
     use std::borrow::Cow;
     let text = raw.get();
     if !text.starts_with('"') {
@@ -313,7 +313,7 @@ pub fn raw_json_str(raw: &serde_json::value::RawValue) -> Option<std::borrow::Co
 }
 
 /// The value of one ASCII hex digit (either case).
-pub fn hex_digit(b: u8) -> Option<u8> {
+pub(crate) fn hex_digit(b: u8) -> Option<u8> {
     match b {
         b'0'..=b'9' => Some(b - b'0'),
         b'a'..=b'f' => Some(b - b'a' + 10),
@@ -323,7 +323,7 @@ pub fn hex_digit(b: u8) -> Option<u8> {
 }
 
 /// Exactly `2 * N` hex digits (either case) as `N` bytes; `None` for any other input.
-pub fn decode_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
+pub(crate) fn decode_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
     let b = s.as_bytes();
     if b.len() != 2 * N {
         return None;
@@ -338,7 +338,7 @@ pub fn decode_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
 }
 
 /// Lower-case hex of `bytes`.
-pub fn to_hex(bytes: &[u8]) -> String {
+pub(crate) fn to_hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -516,20 +516,20 @@ pub(crate) use int_enum;
 /// (unknown values `Other`), any other shape is `None`.
 pub(crate) fn opt_int_enum<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
-    D: serde::Deserializer<'de>,
+    D: Deserializer<'de>,
     T: From<i64>,
 {
-    Ok(crate::wire::opt_i64(d)?.map(T::from))
+    Ok(opt_i64(d)?.map(T::from))
 }
 
 /// An optional wire enum: a string becomes the enum (unknown values `Other`), any
 /// other shape is `None`.
 pub(crate) fn opt_enum<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
-    D: serde::Deserializer<'de>,
+    D: Deserializer<'de>,
     T: From<String>,
 {
-    Ok(crate::wire::opt_string(d)?.map(T::from))
+    Ok(opt_string(d)?.map(T::from))
 }
 
 /// `true` for an empty list (skip it when serialising).
@@ -541,8 +541,8 @@ pub(crate) fn is_empty<T>(v: &[T]) -> bool {
 /// is `None`.
 pub(crate) fn opt_object<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
-    D: serde::Deserializer<'de>,
-    T: serde::de::DeserializeOwned,
+    D: Deserializer<'de>,
+    T: de::DeserializeOwned,
 {
     let raw = <Option<Box<serde_json::value::RawValue>> as serde::Deserialize>::deserialize(d)?;
     Ok(raw.and_then(|r| serde_json::from_str(r.get()).ok()))
@@ -562,7 +562,7 @@ mod doc_examples {
         }
         let t: T = serde_json::from_str(r#"{"n":"1670574414123","l":"a"}"#).unwrap();
         assert_eq!(t.n, Some(1670574414123));
-        assert_eq!(t.l, vec!["a".to_string()]);
+        assert_eq!(t.l, vec!["a".to_owned()]);
         let t: T = serde_json::from_str(r#"{"n":1.5,"l":null}"#).unwrap();
         assert_eq!(t.n, None);
         assert!(t.l.is_empty());

@@ -1,4 +1,4 @@
-//! Every row of spec/http.md's Agora table, against the core with no framework.
+//! Every row of docs/protocol/http.md's Agora table, against the core with no framework.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use async_trait::async_trait;

@@ -72,7 +72,7 @@ fn every_request_fixture_decodes_to_its_typed_command_and_round_trips() {
         assert_eq!(record.provider, "tencent");
         assert_eq!(record.kind, kind);
         if r["core"] == true {
-            assert!(ev.is_known(), "{file}: {:?}", ev);
+            assert!(ev.is_known(), "{file}: {ev:?}");
             typed.insert(kind.to_owned());
             // every key of the original body is modelled and written back
             agrees(&record.event, &original, "").unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -341,9 +341,7 @@ fn every_reply_fixture_is_produced_from_a_typed_decision() {
         let code = expected["ErrorCode"].as_i64().unwrap();
         let produced: Reply = match (kind, case) {
             (_, "ack") => Reply::ok(),
-            ("Group.CallbackBeforeSendMsg", c) | ("C2C.CallbackBeforeSendMsg", c)
-                if c == "modify" =>
-            {
+            ("Group.CallbackBeforeSendMsg" | "C2C.CallbackBeforeSendMsg", "modify") => {
                 let body: Vec<MsgElement> =
                     serde_json::from_value(expected["MsgBody"].clone()).unwrap();
                 let data = expected["CloudCustomData"].as_str().map(str::to_owned);

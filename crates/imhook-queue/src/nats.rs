@@ -204,6 +204,7 @@ pub fn entry_of(message: &async_nats::Message) -> Result<ForwardEntry, String> {
 
 /// Options of a [`JetStreamWorker`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct JetStreamWorkerConfig {
     /// The stream (default [`DEFAULT_STREAM`]).
     pub stream: String,

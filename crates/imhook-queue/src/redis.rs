@@ -142,6 +142,7 @@ impl Forward for RedisStreams {
 
 /// Options of a [`RedisWorker`].
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct RedisWorkerConfig {
     /// The stream (default [`DEFAULT_STREAM`]).
     pub stream: String,

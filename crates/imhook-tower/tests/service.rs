@@ -75,7 +75,7 @@ fn tencent_query(token: &str) -> String {
         .unwrap()
         .as_secs()
         .to_string();
-    let sign = imhook::tencent::sign(&Secret::new(token).unwrap(), &time);
+    let sign = tencent::sign(&Secret::new(token).unwrap(), &time);
     format!(
         "SdkAppid={APP}&CallbackCommand=C2C.CallbackAfterSendMsg&contenttype=json&ClientIP=203.0.113.7&OptPlatform=RESTAPI&Sign={sign}&RequestTime={time}"
     )
@@ -85,7 +85,7 @@ const TENCENT_BODY: &str = r#"{"CallbackCommand":"C2C.CallbackAfterSendMsg","Fro
 
 fn agora_message(call_id: &str) -> String {
     let ts = 1_729_499_506_255i64;
-    let security = imhook::agora::security(call_id, &Secret::new(SECRET).unwrap(), &ts.to_string());
+    let security = agora::security(call_id, &Secret::new(SECRET).unwrap(), &ts.to_string());
     serde_json::json!({
         "callId": call_id, "timestamp": ts, "security": security,
         "chat_type": "chat", "eventType": "chat", "from": "u1", "to": "u2", "msg_id": "1",

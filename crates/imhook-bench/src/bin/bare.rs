@@ -141,13 +141,13 @@ fn actix(listen: SocketAddr) {
             actix_web::App::new()
                 .route(
                     "/tencent",
-                    web::post().to(|req: HttpRequest, body: web::Bytes| async move {
+                    web::post().to(|req: HttpRequest, body: Bytes| async move {
                         reply(tencent(req.query_string(), body).await)
                     }),
                 )
                 .route(
                     "/agora",
-                    web::post().to(|body: web::Bytes| async move { reply(agora(body).await) }),
+                    web::post().to(|body: Bytes| async move { reply(agora(body).await) }),
                 )
         })
         .workers(1)

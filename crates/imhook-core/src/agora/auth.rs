@@ -1,4 +1,4 @@
-//! Agora's authentication rule (agora.md §2): `security = md5(callId + secret + timestamp)`,
+//! Agora's authentication rule (docs/protocol/agora.md §2): `security = md5(callId + secret + timestamp)`,
 //! read from the raw body, compared in constant time against every configured secret.
 
 use super::envelope::Envelope;
@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use subtle::ConstantTimeEq;
 
-/// What to do with requests that carry no `security` (agora.md §2.7).
+/// What to do with requests that carry no `security` (docs/protocol/agora.md §2.7).
 ///
 /// Requests let through unsigned are never de-duplicated: each copy reaches the
 /// handler with `authenticated = false`, and none claims, completes or suppresses a
@@ -62,6 +62,7 @@ pub enum AuthError {
 
 /// A successful check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct AuthOutcome {
     /// `true` when a secret matched.
     pub authenticated: bool,

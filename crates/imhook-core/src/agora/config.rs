@@ -17,7 +17,7 @@ pub const DEFAULT_PRE_SEND_DEADLINE: Duration = Duration::from_millis(150);
 /// Default limit of a pre-send reply, in characters (the provider's limit).
 pub const DEFAULT_REPLY_LIMIT: usize = 1000;
 
-/// What a post-send endpoint answers when the handler fails (agora.md §3.2).
+/// What a post-send endpoint answers when the handler fails (docs/protocol/agora.md §3.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum PostSendFailurePolicy {
@@ -31,7 +31,7 @@ pub enum PostSendFailurePolicy {
 }
 
 /// What a pre-send endpoint answers when the handler fails, overruns its deadline,
-/// produces an over-long reply, or the request cannot be decoded (agora.md §4.4).
+/// produces an over-long reply, or the request cannot be decoded (docs/protocol/agora.md §4.4).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum PreSendFailurePolicy {

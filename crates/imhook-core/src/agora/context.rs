@@ -33,6 +33,7 @@ impl Route {
 
 /// Request context handed to every handler method.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Context {
     /// Post-send or pre-send.
     pub route: Route,

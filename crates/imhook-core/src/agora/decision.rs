@@ -1,4 +1,4 @@
-//! The pre-send decision (agora.md §4.2).
+//! The pre-send decision (docs/protocol/agora.md §4.2).
 //!
 //! Only what the callback supports exists: allow, allow with a replacement payload,
 //! allow with a chat-room priority, block with an optional code. Optional fields are

@@ -1,4 +1,4 @@
-//! Tencent's authentication rule (tencent.md §2): `SdkAppid` must be ours, and with
+//! Tencent's authentication rule (docs/protocol/tencent.md §2): `SdkAppid` must be ours, and with
 //! tokens configured `Sign = hex(sha256(token + RequestTime))` within a freshness window.
 
 use crate::clock::Clock;
@@ -44,6 +44,7 @@ impl AuthError {
 
 /// Result of a successful check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Verified {
     /// The request's `SdkAppid`.
     pub sdk_app_id: u64,

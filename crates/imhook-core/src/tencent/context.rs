@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 
 /// Request context handed to every handler method.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct Context {
     /// The `SdkAppid` of the request (already checked).
     pub sdk_app_id: u64,

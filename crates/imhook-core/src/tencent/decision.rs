@@ -1,4 +1,4 @@
-//! Typed decisions of the Before commands (tencent.md §3.3–3.4).
+//! Typed decisions of the Before commands (docs/protocol/tencent.md §3.3–3.4).
 //!
 //! Each Before command's handler returns a decision type that holds only what that
 //! command supports: a send-message decision can modify the message, an invitation
@@ -27,6 +27,7 @@ use std::collections::HashMap;
 /// A custom reject code outside the command's documented range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("reject code {code} is outside the documented range {min}..={max}")]
+#[non_exhaustive]
 pub struct CodeOutOfRange {
     /// The refused code.
     pub code: i64,

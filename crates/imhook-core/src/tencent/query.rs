@@ -1,4 +1,4 @@
-//! Parsing the callback query string (tencent.md §1.3).
+//! Parsing the callback query string (docs/protocol/tencent.md §1.3).
 //!
 //! The query is read without allocating: values borrow from the raw query and are
 //! percent-decoded (and `+` turned into a space, as
@@ -10,6 +10,7 @@ use std::borrow::Cow;
 /// decoding was needed. Other parameters are ignored here and stay visible to the
 /// application through the raw query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CallbackQuery<'a> {
     /// `SdkAppid` (any case of the name).
     pub sdk_app_id: Option<Cow<'a, str>>,

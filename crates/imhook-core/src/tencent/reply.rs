@@ -23,6 +23,7 @@ pub enum ActionStatus {
 /// assert_eq!(Reply::ok().to_json(), r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Reply {
     /// `ActionStatus`.
     pub status: ActionStatus,

@@ -19,10 +19,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// A temporary directory removed on drop.
-pub struct TempDir(pub PathBuf);
+pub(crate) struct TempDir(pub PathBuf);
 
 impl TempDir {
-    pub fn new(tag: &str) -> Self {
+    pub(crate) fn new(tag: &str) -> Self {
         static N: AtomicU64 = AtomicU64::new(0);
         let n = N.fetch_add(1, Ordering::Relaxed);
         let nanos = std::time::SystemTime::now()
@@ -37,7 +37,7 @@ impl TempDir {
         Self(dir)
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.0
     }
 }
@@ -48,7 +48,7 @@ impl Drop for TempDir {
     }
 }
 
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -68,7 +68,7 @@ fn skip_or_fail(what: &str, e: &std::io::Error) {
 }
 
 /// A child server process on a fixed port and data directory, restartable.
-pub struct Server {
+pub(crate) struct Server {
     pub port: u16,
     pub dir: TempDir,
     child: Option<Child>,
@@ -105,20 +105,20 @@ impl Server {
 
     /// `redis-server` with an append-only file fsynced on every write, so that a
     /// restart keeps the streams.
-    pub fn redis() -> Option<Self> {
+    pub(crate) fn redis() -> Option<Self> {
         Self::start("redis-server", spawn_redis, redis_ready)
     }
 
     /// `nats-server` with JetStream on.
-    pub fn nats() -> Option<Self> {
+    pub(crate) fn nats() -> Option<Self> {
         Self::start("nats-server", spawn_nats, nats_ready)
     }
 
-    pub fn redis_url(&self) -> String {
+    pub(crate) fn redis_url(&self) -> String {
         format!("redis://127.0.0.1:{}/", self.port)
     }
 
-    pub fn nats_url(&self) -> String {
+    pub(crate) fn nats_url(&self) -> String {
         format!("nats://127.0.0.1:{}", self.port)
     }
 
@@ -133,14 +133,14 @@ impl Server {
         panic!("server on port {} did not become ready", self.port);
     }
 
-    pub fn stop(&mut self) {
+    pub(crate) fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
         }
     }
 
-    pub fn restart(&mut self) {
+    pub(crate) fn restart(&mut self) {
         self.stop();
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
@@ -156,7 +156,7 @@ impl Server {
     }
 
     /// A plain synchronous Redis connection.
-    pub fn raw(&self) -> redis::Connection {
+    pub(crate) fn raw(&self) -> redis::Connection {
         redis::Client::open(self.redis_url())
             .unwrap()
             .get_connection()
@@ -227,7 +227,7 @@ fn nats_ready(port: u16) -> bool {
 // ---------------------------------------------------------------------------
 
 /// An Agora post-send entry (a shared file added to a group) with event id `id`.
-pub fn agora_entry(id: &str, n: usize) -> ForwardEntry {
+pub(crate) fn agora_entry(id: &str, n: usize) -> ForwardEntry {
     let body = format!(
         r#"{{"callId":"o#a_{n}","event":"group_op_event","operation":"SHARE_FILE","id":"g1","type":"GROUP","operator":"u{n}","appkey":"o#a","timestamp":1729499506255,"security":"x","payload":{{"type":"ADD","share_file":["f-{n}"]}}}}"#
     );
@@ -243,7 +243,7 @@ pub fn agora_entry(id: &str, n: usize) -> ForwardEntry {
 }
 
 /// A Tencent After entry (a state change) with event id `id`.
-pub fn tencent_entry(id: &str) -> ForwardEntry {
+pub(crate) fn tencent_entry(id: &str) -> ForwardEntry {
     let body = r#"{"CallbackCommand":"State.StateChange","EventTime":1729499506255,"Info":{"Action":"Login","To_Account":"bob","Reason":"Register"}}"#;
     let mut entry = ForwardEntry::new(
         id,
@@ -258,13 +258,13 @@ pub fn tencent_entry(id: &str) -> ForwardEntry {
 
 /// What the handlers saw: `(event id, provider, kind)` in call order.
 #[derive(Default)]
-pub struct Seen {
+pub(crate) struct Seen {
     pub calls: Mutex<Vec<(String, &'static str, String)>>,
     pub contexts: Mutex<Vec<String>>,
 }
 
 impl Seen {
-    pub fn ids(&self) -> Vec<String> {
+    pub(crate) fn ids(&self) -> Vec<String> {
         self.calls
             .lock()
             .unwrap()
@@ -273,12 +273,12 @@ impl Seen {
             .collect()
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.calls.lock().unwrap().len()
     }
 
     /// Waits until `n` calls were seen (panics after `limit`).
-    pub async fn wait_for(&self, n: usize, limit: Duration) {
+    pub(crate) async fn wait_for(&self, n: usize, limit: Duration) {
         let deadline = Instant::now() + limit;
         while self.len() < n {
             assert!(
@@ -292,7 +292,7 @@ impl Seen {
 }
 
 /// Records every event it is given.
-pub struct Recorder(pub std::sync::Arc<Seen>);
+pub(crate) struct Recorder(pub std::sync::Arc<Seen>);
 
 #[async_trait]
 impl tencent::CallbackHandler for Recorder {
@@ -341,7 +341,7 @@ impl agora::CallbackHandler for Recorder {
 }
 
 /// Polls `cond` until true (panics after `limit`).
-pub async fn eventually(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
+pub(crate) async fn eventually(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
     let deadline = Instant::now() + limit;
     while !cond() {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");

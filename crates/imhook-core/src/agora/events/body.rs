@@ -1,4 +1,4 @@
-//! Message bodies (agora.md §5.6): post-send `payload.bodies[]` and the pre-send flat
+//! Message bodies (docs/protocol/agora.md §5.6): post-send `payload.bodies[]` and the pre-send flat
 //! payload. One flat struct holds the fields of every body type; `type` says which apply.
 
 use super::common::opt_value;

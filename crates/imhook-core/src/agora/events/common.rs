@@ -36,7 +36,7 @@ wire_enum! {
     }
 }
 
-/// A `reason` that is text on most pages and a JSON object on others (agora.md §6.5).
+/// A `reason` that is text on most pages and a JSON object on others (docs/protocol/agora.md §6.5).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Reason {

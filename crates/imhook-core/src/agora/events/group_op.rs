@@ -1,4 +1,4 @@
-//! Group and chat-room operations, new format (`event: "group_op_event"`, agora.md §5.3).
+//! Group and chat-room operations, new format (`event: "group_op_event"`, docs/protocol/agora.md §5.3).
 
 #[allow(unused_imports)]
 use super::body::MessageBody;
@@ -238,7 +238,7 @@ pub struct GroupOpPayload {
 
 /// A group or chat-room operation (`event: "group_op_event"`).
 ///
-/// Pages: <https://doc.easemob.com/document/server-side/callback_group_room_create.html> and the sibling pages listed in agora.md §5.3.
+/// Pages: <https://doc.easemob.com/document/server-side/callback_group_room_create.html> and the sibling pages listed in docs/protocol/agora.md §5.3.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct GroupOpEvent {

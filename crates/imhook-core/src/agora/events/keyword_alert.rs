@@ -1,4 +1,4 @@
-//! Keyword alerts (`eventType: "keyword_alert"`, agora.md §5.12,
+//! Keyword alerts (`eventType: "keyword_alert"`, docs/protocol/agora.md §5.12,
 //! <https://doc.easemob.com/document/server-side/callback_sensitive_word.html>).
 
 #[allow(unused_imports)]

@@ -1,4 +1,4 @@
-//! Messages (`chat_type: "chat" | "groupchat"`, agora.md §5.5,
+//! Messages (`chat_type: "chat" | "groupchat"`, docs/protocol/agora.md §5.5,
 //! <https://doc.easemob.com/document/server-side/callback_message_send.html>).
 
 #[allow(unused_imports)]

@@ -1,4 +1,4 @@
-//! The Agora post-send catalogue (agora.md §5) and the pre-send request (§4) as typed
+//! The Agora post-send catalogue (docs/protocol/agora.md §5) and the pre-send request (§4) as typed
 //! events.
 //!
 //! [`AgoraEvent::decode_as`] takes the kind read by

@@ -1,4 +1,4 @@
-//! Content moderation results (`eventType: "moderation"`, agora.md §5.13,
+//! Content moderation results (`eventType: "moderation"`, docs/protocol/agora.md §5.13,
 //! <https://doc.easemob.com/document/server-side/callback_moderation.html>).
 
 #[allow(unused_imports)]

@@ -1,4 +1,4 @@
-//! Group and chat-room operations, old format (`chat_type: "muc"`, agora.md §5.4,
+//! Group and chat-room operations, old format (`chat_type: "muc"`, docs/protocol/agora.md §5.4,
 //! <https://doc.easemob.com/document/server-side/callback_group_room_old.html>).
 
 #[allow(unused_imports)]
@@ -185,7 +185,7 @@ impl EventInfo {
 }
 
 /// Every `payload.operation` of the old format that the library types.
-pub const MUC_OPERATIONS: &[&str] = &[
+pub(super) const MUC_OPERATIONS: &[&str] = &[
     "create",
     "destroy",
     "apply",

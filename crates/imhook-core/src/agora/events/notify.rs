@@ -1,4 +1,4 @@
-//! Reactions and threads (`chat_type: "notify"`, agora.md §5.9).
+//! Reactions and threads (`chat_type: "notify"`, docs/protocol/agora.md §5.9).
 
 #[allow(unused_imports)]
 use super::body::MessageBody;

@@ -1,4 +1,4 @@
-//! Offline push results (`step: "push"`, agora.md §5.11,
+//! Offline push results (`step: "push"`, docs/protocol/agora.md §5.11,
 //! <https://doc.easemob.com/document/server-side/callback_offline_push.html>).
 
 #[allow(unused_imports)]

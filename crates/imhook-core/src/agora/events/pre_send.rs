@@ -1,4 +1,4 @@
-//! Pre-send requests (agora.md §4,
+//! Pre-send requests (docs/protocol/agora.md §4,
 //! <https://doc.easemob.com/document/server-side/callback_presending.html>).
 
 #[allow(unused_imports)]
@@ -71,7 +71,7 @@ pub struct PreSendWire {
     pub security_version: Option<String>,
 }
 
-/// The shape of a pre-send `payload` (agora.md §4.1).
+/// The shape of a pre-send `payload` (docs/protocol/agora.md §4.1).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum PreSendPayload {
@@ -88,7 +88,7 @@ pub enum PreSendPayload {
     Other(serde_json::Value),
 }
 
-/// The conversation a pre-send message belongs to (agora.md §8 #3).
+/// The conversation a pre-send message belongs to (docs/protocol/agora.md §8 #3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Conversation {
@@ -115,7 +115,7 @@ pub struct PreSendEvent {
 impl PreSendEvent {
     /// Decodes a pre-send body; `Err` when its envelope cannot be used at all.
     pub fn decode(body: &str) -> Result<Self, String> {
-        if !crate::wire::looks_like_object(body.as_bytes()) {
+        if !wire::looks_like_object(body.as_bytes()) {
             return Err("body is not a JSON object".to_owned());
         }
         let wire: PreSendWire = serde_json::from_str(body).map_err(|e| e.to_string())?;
@@ -182,7 +182,7 @@ fn classify(payload: Option<&serde_json::Value>) -> PreSendPayload {
             return PreSendPayload::Flat(Box::new(body));
         }
     }
-    // A merged message's flat body may come without `type` (agora.md §5.6: `txt` + `sub_combine`).
+    // A merged message's flat body may come without `type` (docs/protocol/agora.md §5.6: `txt` + `sub_combine`).
     if p.get("subType").and_then(|t| t.as_str()) == Some("sub_combine") {
         let mut with_type = p.clone();
         if let Some(m) = with_type.as_object_mut() {

@@ -1,4 +1,4 @@
-//! Recalls, edits and receipts (agora.md §5.7).
+//! Recalls, edits and receipts (docs/protocol/agora.md §5.7).
 
 #[allow(unused_imports)]
 use super::body::MessageBody;

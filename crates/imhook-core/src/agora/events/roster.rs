@@ -1,4 +1,4 @@
-//! Contacts (`chat_type: "roster"`, agora.md §5.8,
+//! Contacts (`chat_type: "roster"`, docs/protocol/agora.md §5.8,
 //! <https://doc.easemob.com/document/server-side/callback_contact.html>).
 
 #[allow(unused_imports)]
@@ -122,7 +122,7 @@ pub struct RosterEvent {
 }
 
 /// Every `payload.operation` of the contact family that the library types.
-pub const ROSTER_OPERATIONS: &[&str] = &[
+pub(super) const ROSTER_OPERATIONS: &[&str] = &[
     "add",
     "remove",
     "accept",

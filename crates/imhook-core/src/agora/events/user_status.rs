@@ -1,4 +1,4 @@
-//! Login and logout (agora.md §5.10,
+//! Login and logout (docs/protocol/agora.md §5.10,
 //! <https://doc.easemob.com/document/server-side/callback_login_logout.html>).
 
 #[allow(unused_imports)]

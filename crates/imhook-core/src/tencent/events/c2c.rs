@@ -1,4 +1,4 @@
-//! One-to-one message commands (tencent.md §5.3 rows 35–38).
+//! One-to-one message commands (docs/protocol/tencent.md §5.3 rows 35–38).
 
 #[allow(unused_imports)]
 use super::common::{GroupType, KeyValue, Member};

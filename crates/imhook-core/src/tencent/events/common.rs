@@ -5,7 +5,7 @@ use crate::wire::wire_enum;
 use serde::{Deserialize, Serialize};
 
 wire_enum! {
-    /// Group type (`Type`), tencent.md §4.4 (<https://intl.cloud.tencent.com/document/product/1047/33529>).
+    /// Group type (`Type`), docs/protocol/tencent.md §4.4 (<https://intl.cloud.tencent.com/document/product/1047/33529>).
     GroupType {
         /// `Private` (the product calls it "Work group").
         Private = "Private",

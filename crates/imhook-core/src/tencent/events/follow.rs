@@ -1,4 +1,4 @@
-//! Follow commands (tencent.md §5.3 rows 33–34).
+//! Follow commands (docs/protocol/tencent.md §5.3 rows 33–34).
 
 #[allow(unused_imports)]
 use super::common::{GroupType, KeyValue, Member};

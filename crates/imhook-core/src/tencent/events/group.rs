@@ -1,4 +1,4 @@
-//! Group commands (tencent.md §5.3 rows 1–13 and 18–24).
+//! Group commands (docs/protocol/tencent.md §5.3 rows 1–13 and 18–24).
 
 #[allow(unused_imports)]
 use super::common::{GroupType, KeyValue, Member};

@@ -1,4 +1,4 @@
-//! Message bodies: `MsgBody` and its elements (tencent.md §4.5,
+//! Message bodies: `MsgBody` and its elements (docs/protocol/tencent.md §4.5,
 //! <https://intl.cloud.tencent.com/document/product/1047/33527>).
 //!
 //! Known element types are typed; any other `MsgType` (e.g. `TIMRelayElem`, or a type

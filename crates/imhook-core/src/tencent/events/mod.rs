@@ -1,4 +1,4 @@
-//! The Tencent command catalogue as typed events (tencent.md §5).
+//! The Tencent command catalogue as typed events (docs/protocol/tencent.md §5).
 //!
 //! [`TencentEvent::decode`] dispatches on the `CallbackCommand` first and parses the
 //! body straight into that command's struct. A command the library does not know, or a

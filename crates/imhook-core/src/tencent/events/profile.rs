@@ -1,4 +1,4 @@
-//! Profile changes (tencent.md §5.3 row 26).
+//! Profile changes (docs/protocol/tencent.md §5.3 row 26).
 
 #[allow(unused_imports)]
 use super::common::{GroupType, KeyValue, Member};

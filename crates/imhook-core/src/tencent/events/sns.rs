@@ -1,4 +1,4 @@
-//! Relationship chain commands (tencent.md §5.3 rows 27–32).
+//! Relationship chain commands (docs/protocol/tencent.md §5.3 rows 27–32).
 
 #[allow(unused_imports)]
 use super::common::{GroupType, KeyValue, Member};

@@ -1,4 +1,4 @@
-//! Login state (tencent.md §5.3 row 25).
+//! Login state (docs/protocol/tencent.md §5.3 row 25).
 
 #[allow(unused_imports)]
 use super::common::{GroupType, KeyValue, Member};

@@ -1,4 +1,4 @@
-//! Community topic commands (tencent.md §5.3 rows 14–17).
+//! Community topic commands (docs/protocol/tencent.md §5.3 rows 14–17).
 
 #[allow(unused_imports)]
 use super::common::{GroupType, KeyValue, Member};
