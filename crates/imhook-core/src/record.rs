@@ -1,19 +1,4 @@
 //! The one-line event record (`{"provider","kind","known","event"}`) that the CLI
-//! prints and the conformance tests compare.
-//!
-//! A record never carries a signature: the top-level fields in which the providers send
-//! one (Agora's `security`; Tencent's `Sign`, normally a query parameter) are written as
-//! `"***"`, whichever way the record was built. The handler's raw body is not touched.
-//!
-//! ```
-//! use imhook_core::EventRecord;
-//! let raw = r#"{"callId":"c1","security":"2618fe22d1623c0a66383058b64ae8ad","chat_type":"hologram"}"#;
-//! let record = EventRecord::raw("agora", "unknown", raw);
-//! assert!(!record.known);
-//! assert_eq!(record.event["security"], "***");
-//! assert_eq!(record.event["chat_type"], "hologram");
-//! ```
-
 use serde::Serialize;
 use serde_json::Value;
 
@@ -24,6 +9,21 @@ const REDACTED: &str = "***";
 const SIGNATURE_FIELDS: &[&str] = &["security", "Sign"];
 
 /// One handled event, as written by `imhook decode` and `imhook serve`.
+///
+/// prints and the conformance tests compare.
+///
+/// A record never carries a signature: the top-level fields in which the providers send
+/// one (Agora's `security`; Tencent's `Sign`, normally a query parameter) are written as
+/// `"***"`, whichever way the record was built. The handler's raw body is not touched.
+///
+/// ```
+/// use imhook_core::EventRecord;
+/// let raw = r#"{"callId":"c1","security":"2618fe22d1623c0a66383058b64ae8ad","chat_type":"hologram"}"#;
+/// let record = EventRecord::raw("agora", "unknown", raw);
+/// assert!(!record.known);
+/// assert_eq!(record.event["security"], "***");
+/// assert_eq!(record.event["chat_type"], "hologram");
+/// ```
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[non_exhaustive]
 pub struct EventRecord {

@@ -126,7 +126,7 @@ fn ttl_millis(ttl: Duration) -> u64 {
 
 impl RedisStore {
     /// Connects to `url` (`redis://[:password@]host:port[/db]`, or `rediss://` when
-    /// the `redis` crate's TLS features are enabled), within [`DEFAULT_TIMEOUT`].
+    /// the `redis` crate's TLS features are enabled), within 500 ms.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let store = Self::lazy(url)?;
         // Establish the connection now, so a wrong URL fails at start-up.

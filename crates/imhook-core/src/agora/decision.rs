@@ -1,20 +1,4 @@
 //! The pre-send decision (docs/protocol/agora.md §4.2).
-//!
-//! Only what the callback supports exists: allow, allow with a replacement payload,
-//! allow with a chat-room priority, block with an optional code. Optional fields are
-//! omitted, never `null`.
-//!
-//! ```
-//! use imhook_core::agora::{PreSendDecision, events::PreSendEvent};
-//! let ev = PreSendEvent::decode(r#"{"callId":"a","timestamp":1,"chat_type":"chat","from":"u","to":"v","msg_id":"1","payload":{"msg":"hi","type":"txt"}}"#).unwrap();
-//! assert_eq!(PreSendDecision::Allow.to_json(), r#"{"valid":true}"#);
-//! assert_eq!(PreSendDecision::block("HX:10001").to_json(), r#"{"valid":false,"code":"HX:10001"}"#);
-//! assert_eq!(
-//!     PreSendDecision::replace_text(&ev, "h*").to_json(),
-//!     r#"{"valid":true,"payload":{"msg":"h*","type":"txt"}}"#
-//! );
-//! ```
-
 use super::events::MessageBody;
 use super::events::{PreSendEvent, PreSendPayload};
 use serde_json::{Map, Value};

@@ -1,39 +1,4 @@
 //! The Agora handler trait: one method per family of the catalogue with a default body, a catch-all
-//! for unknown kinds, the pre-send decision, and an overridable
-//! [`CallbackHandler::handle`] entry point.
-//!
-//! ```
-//! use std::sync::{Arc, Mutex};
-//! use async_trait::async_trait;
-//! use imhook_core::BoxError;
-//! use imhook_core::agora::{AgoraEvent, CallbackHandler, Context, Envelope, Route, dispatch};
-//! use imhook_core::agora::events::{GroupOpEvent, GroupOperation};
-//!
-//! #[derive(Default)]
-//! struct Audit(Mutex<Vec<String>>);
-//!
-//! #[async_trait]
-//! impl CallbackHandler for Audit {
-//!     async fn group_op(&self, _ctx: &Context, ev: GroupOpEvent) -> Result<(), BoxError> {
-//!         if matches!(ev.operation(), GroupOperation::ShareFileAdded | GroupOperation::RoomSuperAdminAdded) {
-//!             self.0.lock().unwrap().push(format!("{:?} in {} by {}", ev.operation(), ev.id, ev.operator));
-//!         }
-//!         Ok(())
-//!     }
-//! }
-//!
-//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! let audit = Arc::new(Audit::default());
-//! let handler: Arc<dyn CallbackHandler> = audit.clone();
-//! let body = r#"{"callId":"a_1","event":"group_op_event","operation":"SHARE_FILE","id":"g1","type":"GROUP",
-//!     "operator":"u1","appkey":"o#a","timestamp":1,"payload":{"type":"ADD","share_file":["f-1"]}}"#;
-//! let kind = Envelope::parse(body).unwrap().classify();
-//! let ctx = Context::for_test(Route::PostSend, &kind.to_string(), body);
-//! dispatch(handler.as_ref(), &ctx, AgoraEvent::decode_as(&kind, body)).await.unwrap();
-//! assert_eq!(audit.0.lock().unwrap().as_slice(), ["ShareFileAdded in g1 by u1"]);
-//! # });
-//! ```
-
 use super::catalogue::for_each_family;
 use super::context::Context;
 use super::decision::PreSendDecision;

@@ -74,7 +74,7 @@ impl TencentConfig {
     }
 
     /// De-duplicates After callbacks (opt-in), in the endpoint and in the verify path
-    /// ([`TencentConfig::verify_request`], the framework extractors) alike: a body
+    /// ([`Verify`](crate::Verify), the framework extractors) alike: a body
     /// identical to one handled within `ttl` (same `SdkAppid`, command and SHA-256 of
     /// the raw body, whatever the query's `RequestTime` and `Sign`) is answered with
     /// the OK ack without calling the handler again, and so is a copy arriving while

@@ -1,23 +1,4 @@
 //! Typed decisions of the Before commands (docs/protocol/tencent.md §3.3–3.4).
-//!
-//! Each Before command's handler returns a decision type that holds only what that
-//! command supports: a send-message decision can modify the message, an invitation
-//! decision can refuse some invitees, the friend-request decisions give one verdict per
-//! target. Custom reject codes are checked against the command's documented range when
-//! they are built, so an out-of-range code is never sent.
-//!
-//! ```
-//! use imhook_core::tencent::{GroupRejectCode, GroupSendMsgDecision};
-//! use imhook_core::tencent::{Reply, events::MsgElement};
-//!
-//! let d = GroupSendMsgDecision::RejectWith(GroupRejectCode::new(10100, "you are muted").unwrap());
-//! assert_eq!(Reply::from(d).to_json(), r#"{"ActionStatus":"OK","ErrorCode":10100,"ErrorInfo":"you are muted"}"#);
-//! assert!(GroupRejectCode::new(10016, "").is_err());
-//!
-//! let d = GroupSendMsgDecision::modify_body(vec![MsgElement::text("***")]);
-//! assert!(Reply::from(d).to_json().contains(r#""MsgBody":[{"MsgType":"TIMTextElem""#));
-//! ```
-
 use super::events::{
     BeforeFriendAdd, BeforeFriendResponse, MsgElement, TencentEvent, UnknownEvent,
 };

@@ -1,40 +1,4 @@
 //! The Tencent handler trait: one method per command, each with a default body, a
-//! catch-all for unknown commands, and an overridable [`CallbackHandler::handle`] entry
-//! point for applications that want every event in one place.
-//!
-//! ```
-//! use std::sync::Arc;
-//! use async_trait::async_trait;
-//! use imhook_core::BoxError;
-//! use imhook_core::tencent::{CallbackHandler, Context, TencentEvent, dispatch};
-//! use imhook_core::tencent::GroupSendMsgDecision;
-//! use imhook_core::tencent::events::{AfterCreateGroup, BeforeSendGroupMsg};
-//!
-//! struct Moderator;
-//!
-//! #[async_trait]
-//! impl CallbackHandler for Moderator {
-//!     async fn before_send_group_msg(&self, _ctx: &Context, ev: BeforeSendGroupMsg) -> Result<GroupSendMsgDecision, BoxError> {
-//!         let spam = ev.msg_body.iter().any(|e| e.as_text().is_some_and(|t| t.contains("buy now")));
-//!         Ok(if spam { GroupSendMsgDecision::Reject } else { GroupSendMsgDecision::Allow })
-//!     }
-//!     async fn after_create_group(&self, _ctx: &Context, ev: AfterCreateGroup) -> Result<(), BoxError> {
-//!         println!("group {} created by {}", ev.group_id, ev.operator_account);
-//!         Ok(())
-//!     }
-//! }
-//!
-//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-//! let handler: Arc<dyn CallbackHandler> = Arc::new(Moderator);
-//! let body = r#"{"CallbackCommand":"Group.CallbackBeforeSendMsg","GroupId":"@TGS#1","Type":"Public",
-//!     "From_Account":"bob","MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"buy now!"}}]}"#;
-//! let event = TencentEvent::decode("Group.CallbackBeforeSendMsg", body).unwrap();
-//! let ctx = Context::for_test("Group.CallbackBeforeSendMsg", body);
-//! let answer = dispatch(handler.as_ref(), &ctx, event).await.unwrap();
-//! assert_eq!(answer.reply().code, 1);
-//! # });
-//! ```
-
 use super::catalogue::{command_kind, for_each_command};
 use super::context::Context;
 use super::decision::{Answer, Command, Outcome, sealed};

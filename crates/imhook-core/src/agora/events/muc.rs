@@ -227,7 +227,7 @@ impl MucEvent {
         &self.payload.operation
     }
 
-    /// `true` when the operation is one of [`MUC_OPERATIONS`].
+    /// `true` when the operation is one the catalogue types.
     pub fn is_known_operation(&self) -> bool {
         MUC_OPERATIONS.contains(&self.operation())
     }
