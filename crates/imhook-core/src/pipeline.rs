@@ -83,21 +83,83 @@ pub trait Verify<T: Send + 'static>: Send + Sync + 'static {
     }
 }
 
-/// The forwarding step of an endpoint in forward mode: writes `entry` to the engine,
-/// logging a failure. `Ok` only once the engine (or its spool) confirmed the write.
-pub(crate) async fn forward(
-    engine: &dyn crate::forward::Forward,
-    entry: &crate::forward::ForwardEntry,
-) -> Result<(), crate::forward::ForwardError> {
-    engine.forward(entry).await.inspect_err(|e| {
-        tracing::error!(provider = %entry.provider, route = %entry.route, error = %e, "callback could not be forwarded");
-    })
+/// What an endpoint in forward mode knows of an admitted callback: everything its
+/// [`ForwardEntry`](crate::forward::ForwardEntry) is made of but the decision.
+pub(crate) struct ForwardFacts<'a> {
+    pub(crate) provider: &'static str,
+    pub(crate) route: &'static str,
+    pub(crate) kind: &'a str,
+    pub(crate) body: &'a bytes::Bytes,
+    pub(crate) query: &'a str,
+    pub(crate) authenticated: bool,
+    pub(crate) known: bool,
+    /// The de-duplication key, the event id when there is one.
+    pub(crate) key: Option<crate::IdempotencyKey>,
+    pub(crate) received_at: u64,
 }
 
-/// The reply of a callback that could not be stored: the one 5xx of forward mode, so
-/// that the provider retries where it does.
-pub(crate) fn not_stored() -> Outbound {
-    Outbound::text(503, "try again")
+impl ForwardFacts<'_> {
+    /// The entry: its id is the de-duplication key or, without one, the digest of the
+    /// provider, route and body; a query is kept with `Sign` redacted.
+    fn entry(&self, decision: bytes::Bytes) -> crate::forward::ForwardEntry {
+        use crate::forward::{ForwardEntry, redact_sign};
+        let id = self.key.as_ref().map_or_else(
+            || ForwardEntry::digest_id(self.provider, self.route, self.body),
+            crate::IdempotencyKey::to_hex,
+        );
+        let mut entry =
+            ForwardEntry::new(id, self.provider, self.route, self.kind, self.body.clone());
+        entry.known = self.known;
+        entry.authenticated = self.authenticated;
+        entry.decision = decision;
+        entry.received_at = self.received_at;
+        entry.query = redact_sign(self.query);
+        entry
+    }
+
+    /// Forward mode's last steps for a callback a worker handles: stored, then `ack`
+    /// with the claim completed; or, when neither the engine nor its spool can take it,
+    /// 503 (the one 5xx of forward mode) with the claim released, so that the
+    /// provider's retry is stored.
+    pub(crate) async fn store(
+        &self,
+        engine: &dyn crate::forward::Forward,
+        claim: Option<crate::ClaimGuard>,
+        ack: Outbound,
+    ) -> (Outbound, crate::telemetry::Outcome) {
+        use crate::telemetry::Outcome;
+        match self.forward(engine, bytes::Bytes::new()).await {
+            Ok(()) => {
+                if let Some(c) = claim {
+                    c.complete().await;
+                }
+                (ack, Outcome::Forwarded)
+            }
+            Err(_) => {
+                if let Some(c) = claim {
+                    c.release().await;
+                }
+                (Outbound::text(503, "try again"), Outcome::ForwardFailed)
+            }
+        }
+    }
+
+    /// A Before / pre-send callback decided inline: its audit record, carrying the
+    /// reply sent. A failure is logged; the decision stands.
+    pub(crate) async fn audit(&self, engine: &dyn crate::forward::Forward, reply: &Outbound) {
+        let _ = self.forward(engine, reply.body.clone()).await;
+    }
+
+    async fn forward(
+        &self,
+        engine: &dyn crate::forward::Forward,
+        decision: bytes::Bytes,
+    ) -> Result<(), crate::forward::ForwardError> {
+        let entry = self.entry(decision);
+        engine.forward(&entry).await.inspect_err(|e| {
+            tracing::error!(provider = self.provider, route = self.route, error = %e, "callback could not be forwarded");
+        })
+    }
 }
 
 /// The rules every endpoint applies before looking at the body: `POST` only (405, with

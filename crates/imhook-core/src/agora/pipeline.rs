@@ -13,15 +13,13 @@ use super::events::{AgoraEvent, PreSendEvent};
 use super::handler::CallbackHandler;
 use super::reply;
 use crate::exec::run_guarded;
-use crate::forward::{ForwardEntry, now_millis};
+use crate::forward::now_millis;
 use crate::idempotency::{Acquired, ClaimGuard, IdempotencyKey, lease};
 use crate::inbound::{Inbound, Outbound};
 use crate::log_value::Untrusted;
-use crate::pipeline;
-use crate::pipeline::{Endpoint, Limits, Verify};
+use crate::pipeline::{Endpoint, ForwardFacts, Limits, Verify};
 use crate::telemetry::{self, Outcome, Rejection};
 use async_trait::async_trait;
-use bytes::Bytes;
 use std::sync::Arc;
 use std::time::Instant;
 use tracing::Instrument;
@@ -267,7 +265,7 @@ impl Verify<PreSendCallback> for AgoraConfig {
 }
 
 macro_rules! agora_endpoint {
-    ($(#[$doc:meta])* $name:ident) => {
+    ($(#[$doc:meta])* $name:ident, $route:expr) => {
         $(#[$doc])*
         #[derive(Clone)]
         pub struct $name {
@@ -302,6 +300,26 @@ macro_rules! agora_endpoint {
                     .finish_non_exhaustive()
             }
         }
+
+        #[async_trait]
+        impl Endpoint for $name {
+            fn limits(&self) -> Limits {
+                self.config.limits()
+            }
+
+            fn provider(&self) -> &'static str {
+                "agora"
+            }
+
+            async fn process(&self, req: Inbound<'_>) -> Outbound {
+                let label = $route.label();
+                let span = telemetry::callback_span("agora", label);
+                let started = Instant::now();
+                let out = self.run(req, started).instrument(span).await;
+                telemetry::request_time("agora", label, started.elapsed());
+                out
+            }
+        }
     };
 }
 
@@ -322,53 +340,15 @@ agora_endpoint! {
     /// assert_eq!(reply.status, 401); // unsigned
     /// # });
     /// ```
-    PostSendEndpoint
+    PostSendEndpoint,
+    Route::PostSend
 }
 
 agora_endpoint! {
     /// The mounted pre-send endpoint: every message decided by
     /// [`CallbackHandler::pre_send`] within the pre-send deadline.
-    PreSendEndpoint
-}
-
-#[async_trait]
-impl Endpoint for PostSendEndpoint {
-    fn limits(&self) -> Limits {
-        self.config.limits()
-    }
-
-    fn provider(&self) -> &'static str {
-        "agora"
-    }
-
-    async fn process(&self, req: Inbound<'_>) -> Outbound {
-        let label = Route::PostSend.label();
-        let span = telemetry::callback_span("agora", label);
-        let started = Instant::now();
-        let out = self.run(req, started).instrument(span).await;
-        telemetry::request_time("agora", label, started.elapsed());
-        out
-    }
-}
-
-#[async_trait]
-impl Endpoint for PreSendEndpoint {
-    fn limits(&self) -> Limits {
-        self.config.limits()
-    }
-
-    fn provider(&self) -> &'static str {
-        "agora"
-    }
-
-    async fn process(&self, req: Inbound<'_>) -> Outbound {
-        let label = Route::PreSend.label();
-        let span = telemetry::callback_span("agora", label);
-        let started = Instant::now();
-        let out = self.run(req, started).instrument(span).await;
-        telemetry::request_time("agora", label, started.elapsed());
-        out
-    }
+    PreSendEndpoint,
+    Route::PreSend
 }
 
 fn not_dispatched(out: Outbound, started: Instant) -> Outbound {
@@ -410,23 +390,10 @@ impl PostSendEndpoint {
             Err(out) => return not_dispatched(out, started),
         };
         let known = event.is_known();
+        let facts = forward_facts(&ctx, known, key, received_at);
         if let Some(engine) = self.config.forward.as_deref() {
             // Forward mode: stored for a worker, acknowledged once the write is confirmed.
-            let entry = forward_entry(&ctx, known, key.as_ref(), Bytes::new(), received_at);
-            let (out, outcome) = match pipeline::forward(engine, &entry).await {
-                Ok(()) => {
-                    if let Some(c) = claim {
-                        c.complete().await;
-                    }
-                    (reply::ack(), Outcome::Forwarded)
-                }
-                Err(_) => {
-                    if let Some(c) = claim {
-                        c.release().await;
-                    }
-                    (pipeline::not_stored(), Outcome::ForwardFailed)
-                }
-            };
+            let (out, outcome) = facts.store(engine, claim, reply::ack()).await;
             telemetry::callback("agora", label, &ctx.kind, known, outcome);
             handled(&ctx, known, &out, outcome.as_str(), started);
             return out;
@@ -536,32 +503,30 @@ impl PreSendEndpoint {
         handled(&ctx, true, &out, outcome, started);
         if let Some(engine) = self.config.forward.as_deref() {
             // Decided inline; the audit record follows the decision.
-            let entry = forward_entry(&ctx, true, key.as_ref(), out.body.clone(), received_at);
-            let _ = pipeline::forward(engine, &entry).await;
+            forward_facts(&ctx, true, key, received_at)
+                .audit(engine, &out)
+                .await;
         }
         out
     }
 }
 
-/// The forwarded entry of an Agora callback: its event id is the de-duplication key
-/// (`key`) or, without one (unsigned, or pre-send without de-duplication), the digest
-/// of the route and body.
-fn forward_entry(
+/// What forward mode writes of an Agora callback.
+fn forward_facts(
     ctx: &Context,
     known: bool,
-    key: Option<&IdempotencyKey>,
-    decision: Bytes,
+    key: Option<IdempotencyKey>,
     received_at: u64,
-) -> ForwardEntry {
-    let route = ctx.route.label();
-    let id = key.map_or_else(
-        || ForwardEntry::digest_id("agora", route, &ctx.raw),
-        IdempotencyKey::to_hex,
-    );
-    let mut entry = ForwardEntry::new(id, "agora", route, ctx.kind.clone(), ctx.raw.clone());
-    entry.known = known;
-    entry.authenticated = ctx.authenticated;
-    entry.decision = decision;
-    entry.received_at = received_at;
-    entry
+) -> ForwardFacts<'_> {
+    ForwardFacts {
+        provider: "agora",
+        route: ctx.route.label(),
+        kind: &ctx.kind,
+        body: &ctx.raw,
+        query: "",
+        authenticated: ctx.authenticated,
+        known,
+        key,
+        received_at,
+    }
 }

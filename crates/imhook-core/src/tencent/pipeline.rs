@@ -11,15 +11,13 @@ use super::handler::CallbackHandler;
 use super::query::CallbackQuery;
 use super::reply::{self, Reply};
 use crate::exec::run_guarded;
-use crate::forward::{ForwardEntry, now_millis, redact_sign};
+use crate::forward::now_millis;
 use crate::idempotency::{Acquired, ClaimGuard, IdempotencyKey, lease};
 use crate::inbound::{Inbound, Outbound};
 use crate::log_value::Untrusted;
-use crate::pipeline;
-use crate::pipeline::{Endpoint, Limits, Verify};
+use crate::pipeline::{Endpoint, ForwardFacts, Limits, Verify};
 use crate::telemetry::{self, Outcome, Rejection};
 use async_trait::async_trait;
-use bytes::Bytes;
 use serde::Deserialize;
 use sha2::Digest;
 use std::borrow::Cow;
@@ -316,23 +314,21 @@ impl TencentEndpoint {
         let decode_failed = matches!(&event, TencentEvent::Unknown(u) if u.error.is_some());
         let before = event.is_before();
         let forward = self.config.forward.as_deref();
+        let facts = ForwardFacts {
+            provider: "tencent",
+            route: "tencent",
+            kind: &ctx.command,
+            body: &ctx.raw,
+            query: &ctx.query,
+            authenticated: ctx.signed,
+            known,
+            key,
+            received_at,
+        };
         if let (Some(engine), false) = (forward, before) {
             // Forward mode: stored for a worker, acknowledged once the write is confirmed.
-            let entry = forward_entry(&ctx, known, key.as_ref(), Bytes::new(), received_at);
-            let (out, outcome) = match pipeline::forward(engine, &entry).await {
-                Ok(()) => {
-                    if let Some(c) = claim {
-                        c.complete().await;
-                    }
-                    (reply::outbound(&Reply::ok()), Outcome::Forwarded)
-                }
-                Err(_) => {
-                    if let Some(c) = claim {
-                        c.release().await;
-                    }
-                    (pipeline::not_stored(), Outcome::ForwardFailed)
-                }
-            };
+            let ack = reply::outbound(&Reply::ok());
+            let (out, outcome) = facts.store(engine, claim, ack).await;
             telemetry::callback("tencent", "tencent", &ctx.command, known, outcome);
             tracing::info!(
                 provider = "tencent",
@@ -399,38 +395,8 @@ impl TencentEndpoint {
         let out = reply::outbound(&answer);
         if let Some(engine) = forward {
             // A Before callback was decided inline; its audit record follows the decision.
-            let entry = forward_entry(&ctx, known, None, out.body.clone(), received_at);
-            let _ = pipeline::forward(engine, &entry).await;
+            facts.audit(engine, &out).await;
         }
         out
     }
-}
-
-/// The forwarded entry of a Tencent callback: its event id is the de-duplication key
-/// (`key`) or, without one, the digest of the body; the query is kept with `Sign`
-/// redacted.
-fn forward_entry(
-    ctx: &Context,
-    known: bool,
-    key: Option<&IdempotencyKey>,
-    decision: Bytes,
-    received_at: u64,
-) -> ForwardEntry {
-    let id = key.map_or_else(
-        || ForwardEntry::digest_id("tencent", "tencent", &ctx.raw),
-        IdempotencyKey::to_hex,
-    );
-    let mut entry = ForwardEntry::new(
-        id,
-        "tencent",
-        "tencent",
-        ctx.command.clone(),
-        ctx.raw.clone(),
-    );
-    entry.known = known;
-    entry.authenticated = ctx.signed;
-    entry.decision = decision;
-    entry.received_at = received_at;
-    entry.query = redact_sign(&ctx.query);
-    entry
 }
