@@ -76,6 +76,14 @@ pub use imhook_warp as warp;
 #[doc(inline)]
 pub use imhook_tower as tower;
 
+/// Forward mode (features `queue` for Redis Streams, `nats` for NATS JetStream): the
+/// engines an endpoint stores callbacks in, the local spool, and the workers that run
+/// the same handler traits on them.
+#[cfg(any(feature = "queue", feature = "nats"))]
+#[cfg_attr(docsrs, doc(cfg(any(feature = "queue", feature = "nats"))))]
+#[doc(inline)]
+pub use imhook_queue as queue;
+
 /// The code blocks of README.md, compiled and run as documentation tests.
 #[cfg(all(doctest, feature = "axum", feature = "actix", feature = "warp"))]
 #[doc = include_str!("../../../README.md")]
