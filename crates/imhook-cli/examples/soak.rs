@@ -77,6 +77,7 @@ fn usage(msg: &str) -> ! {
     eprintln!(
         "soak: {msg}\nusage: soak --bin PATH [--duration SECS] [--clients N] [--sample SECS] [--framework axum|actix|warp]"
     );
+    #[allow(clippy::exit)] // a command-line usage error ends the example
     std::process::exit(2)
 }
 

@@ -2,6 +2,8 @@
 //! Agora Chat / Shengwang / Easemob), send signed sample callbacks, decode and sign
 //! payloads.
 #![forbid(unsafe_code)]
+// A binary: none of its items is reachable from outside, whatever their visibility.
+#![allow(unreachable_pub)]
 
 mod body;
 mod cli;

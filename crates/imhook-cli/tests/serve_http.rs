@@ -110,7 +110,7 @@ fn assert_closed_in_time(server: &Server, partial: &[&[u8]], what: &str) {
             c.set_read_timeout(Some(left)).unwrap();
             match c.read(&mut buf) {
                 Ok(0) => break,
-                Ok(_) => continue,
+                Ok(_) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
                 Err(e) => panic!("{what}: {sent:?} still open: {e}"),
             }

@@ -190,7 +190,7 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
 /// background thread that lives as long as the process), so it works whichever
 /// framework (and runtime) serves the requests; it reconnects by itself after an
 /// outage, during which the default store-failure policy processes callbacks anyway.
-fn redis_store(url: &str) -> Result<Arc<dyn imhook_core::IdempotencyStore>, Error> {
+fn redis_store(url: &str) -> Result<Arc<dyn IdempotencyStore>, Error> {
     let (tx, rx) = std::sync::mpsc::channel();
     let url = url.to_owned();
     std::thread::Builder::new()

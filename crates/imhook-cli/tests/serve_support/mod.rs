@@ -1,5 +1,6 @@
 //! Shared harness of the `serve_*` tests: a running `imhook serve` child, raw HTTP/1.1
 //! over loopback, and signed callback bodies.
+#![allow(unreachable_pub)] // the test binaries that include it use what they need
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
