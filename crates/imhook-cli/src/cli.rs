@@ -23,7 +23,9 @@ pub enum Command {
     /// GET /healthz. Every handled event (known or unknown, post-send and pre-send)
     /// is written and flushed to the events sink before the reply is sent (unless the
     /// sink stalls or fails: see --events); rejected requests and duplicates write
-    /// nothing. Before/pre-send callbacks are allowed.
+    /// nothing. Before/pre-send callbacks are allowed. With --forward, Tencent After
+    /// and Agora post-send callbacks are stored in Redis Streams or NATS JetStream for
+    /// `imhook worker` instead of being recorded here (see --forward).
     ///
     /// Without credentials, development ones are generated and a ready-to-paste
     /// `imhook send` command is printed on stderr.
@@ -202,6 +204,68 @@ pub struct ServeArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub allow_unsigned: bool,
+    /// Forward mode: store each callback in redis://HOST:PORT[/DB] (Redis Streams) or
+    /// nats://HOST:PORT (NATS JetStream) and leave it to `imhook worker`.
+    ///
+    /// Delivery contract: Tencent After and Agora post-send callbacks are authenticated,
+    /// de-duplicated, and acknowledged only once the engine (or, while it is down, the
+    /// local --spool) has stored them; workers get each at least once and handle each
+    /// event id once. Before and pre-send callbacks are still decided here (allowed)
+    /// and recorded in --events, then stored as audit records. The one exception to
+    /// "always 2xx": when neither the engine nor the spool can take a callback, it is
+    /// answered 503 so that the provider retries (Agora post-send once; Tencent where
+    /// the console enables retries). With redis://, that Redis also holds the
+    /// de-duplication claims unless --redis names another. GET /readyz keeps following
+    /// the de-duplication store only: an engine outage is covered by the spool and
+    /// does not make the receiver unready.
+    #[arg(
+        long,
+        env = "IMHOOK_FORWARD",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub forward: Option<String>,
+    /// The stream (JetStream: stream and subject) --forward writes to.
+    #[arg(
+        long,
+        env = "IMHOOK_STREAM",
+        value_name = "NAME",
+        default_value = "imhook"
+    )]
+    pub stream: String,
+    /// Directory of the local spool that keeps callbacks (fsync'd) while the --forward
+    /// engine is down; they are sent on in arrival order when it is back. One process
+    /// per directory.
+    #[arg(
+        long,
+        env = "IMHOOK_SPOOL",
+        value_name = "DIR",
+        default_value = "imhook-spool",
+        requires = "forward"
+    )]
+    pub spool: PathBuf,
+    /// Bound of the spool, in bytes; a callback that finds neither the engine nor room
+    /// in the spool is answered 503.
+    #[arg(
+        long,
+        env = "IMHOOK_SPOOL_MAX_BYTES",
+        value_name = "BYTES",
+        default_value_t = imhook_queue::spool::DEFAULT_MAX_BYTES,
+        value_parser = clap::value_parser!(u64).range(1..),
+        requires = "forward"
+    )]
+    pub spool_max_bytes: u64,
+    /// Redis only: cap the stream at about N entries (XADD MAXLEN ~ N). Off by default.
+    /// Risk: trimming drops the oldest entries whether or not a worker has read them,
+    /// so a backlog larger than N (workers stopped or slow) loses callbacks.
+    #[arg(
+        long,
+        env = "IMHOOK_MAX_LEN",
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..),
+        requires = "forward"
+    )]
+    pub max_len: Option<usize>,
 }
 
 /// Flags of `imhook send`.
