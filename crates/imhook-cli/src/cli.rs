@@ -138,7 +138,8 @@ pub struct ServeArgs {
     /// forgotten after this many newer callbacks, or after its 4-day TTL: at R
     /// callbacks per second a key lasts capacity / R seconds (the default, at 100
     /// callbacks/s: about 17 minutes), and a provider's retry arriving later is handled
-    /// again. Not with --redis (Redis keeps every key for its TTL).
+    /// again. Not with --redis or --forward redis://… (Redis keeps every key for its
+    /// TTL).
     #[arg(
         long,
         env = "IMHOOK_DEDUPE_CAPACITY",
@@ -234,8 +235,8 @@ pub struct ServeArgs {
     )]
     pub stream: String,
     /// Directory of the local spool that keeps callbacks (fsync'd) while the --forward
-    /// engine is down; they are sent on in arrival order when it is back. One process
-    /// per directory.
+    /// engine is down; they are sent on in arrival order when it is back (entries left
+    /// by an earlier run, at start-up). One process per directory.
     #[arg(
         long,
         env = "IMHOOK_SPOOL",
