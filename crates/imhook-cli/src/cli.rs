@@ -205,20 +205,19 @@ pub struct ServeArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub allow_unsigned: bool,
-    /// Forward mode: store each callback in redis://HOST:PORT[/DB] (Redis Streams) or
-    /// nats://HOST:PORT (NATS JetStream) and leave it to `imhook worker`.
+    /// Forward mode: acknowledge each After / post-send callback only once
+    /// redis://HOST:PORT[/DB] (Redis Streams) or nats://HOST:PORT (NATS JetStream) has
+    /// stored it (or, while the engine is down, the local --spool); `imhook worker`
+    /// handles it.
     ///
-    /// Delivery contract: Tencent After and Agora post-send callbacks are authenticated,
-    /// de-duplicated, and acknowledged only once the engine (or, while it is down, the
-    /// local --spool) has stored them; workers get each at least once and handle each
-    /// event id once. Before and pre-send callbacks are still decided here (allowed)
-    /// and recorded in --events, then stored as audit records. The one exception to
-    /// "always 2xx": when neither the engine nor the spool can take a callback, it is
-    /// answered 503 so that the provider retries (Agora post-send once; Tencent where
-    /// the console enables retries). With redis://, that Redis also holds the
-    /// de-duplication claims unless --redis names another. GET /readyz keeps following
-    /// the de-duplication store only: an engine outage is covered by the spool and
-    /// does not make the receiver unready.
+    /// Workers get each entry at least once and handle each event id once. Before and
+    /// pre-send callbacks are still decided here (allowed, recorded in --events), then
+    /// stored as audit records. The one exception to always answering 2xx: a callback
+    /// that neither the engine nor the spool can take is answered 503, so that the
+    /// provider retries (Agora post-send once; Tencent where the console enables
+    /// retries). With redis://, that Redis also holds the de-duplication claims unless
+    /// --redis names another. GET /readyz follows the de-duplication store only: an
+    /// engine outage is covered by the spool and does not make the receiver unready.
     #[arg(
         long,
         env = "IMHOOK_FORWARD",
