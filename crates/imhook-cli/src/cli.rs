@@ -23,7 +23,9 @@ pub enum Command {
     /// GET /healthz. Every handled event (known or unknown, post-send and pre-send)
     /// is written and flushed to the events sink before the reply is sent (unless the
     /// sink stalls or fails: see --events); rejected requests and duplicates write
-    /// nothing. Before/pre-send callbacks are allowed.
+    /// nothing. Before/pre-send callbacks are allowed. With --forward, Tencent After
+    /// and Agora post-send callbacks are stored in Redis Streams or NATS JetStream for
+    /// `imhook worker` instead of being recorded here (see --forward).
     ///
     /// Without credentials, development ones are generated and a ready-to-paste
     /// `imhook send` command is printed on stderr.
@@ -136,7 +138,8 @@ pub struct ServeArgs {
     /// forgotten after this many newer callbacks, or after its 4-day TTL: at R
     /// callbacks per second a key lasts capacity / R seconds (the default, at 100
     /// callbacks/s: about 17 minutes), and a provider's retry arriving later is handled
-    /// again. Not with --redis (Redis keeps every key for its TTL).
+    /// again. Not with --redis or --forward redis://… (Redis keeps every key for its
+    /// TTL).
     #[arg(
         long,
         env = "IMHOOK_DEDUPE_CAPACITY",
@@ -202,6 +205,67 @@ pub struct ServeArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub allow_unsigned: bool,
+    /// Forward mode: acknowledge each After / post-send callback only once
+    /// redis://HOST:PORT[/DB] (Redis Streams) or nats://HOST:PORT (NATS JetStream) has
+    /// stored it (or, while the engine is down, the local --spool); `imhook worker`
+    /// handles it.
+    ///
+    /// Workers get each entry at least once and handle each event id once. Before and
+    /// pre-send callbacks are still decided here (allowed, recorded in --events), then
+    /// stored as audit records. The one exception to always answering 2xx: a callback
+    /// that neither the engine nor the spool can take is answered 503, so that the
+    /// provider retries (Agora post-send once; Tencent where the console enables
+    /// retries). With redis://, that Redis also holds the de-duplication claims unless
+    /// --redis names another. GET /readyz follows the de-duplication store only: an
+    /// engine outage is covered by the spool and does not make the receiver unready.
+    #[arg(
+        long,
+        env = "IMHOOK_FORWARD",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub forward: Option<String>,
+    /// The stream (JetStream: stream and subject) --forward writes to.
+    #[arg(
+        long,
+        env = "IMHOOK_STREAM",
+        value_name = "NAME",
+        default_value = "imhook"
+    )]
+    pub stream: String,
+    /// Directory of the local spool that keeps callbacks (fsync'd) while the --forward
+    /// engine is down; they are sent on in arrival order when it is back (entries left
+    /// by an earlier run, at start-up). One process per directory.
+    #[arg(
+        long,
+        env = "IMHOOK_SPOOL",
+        value_name = "DIR",
+        default_value = "imhook-spool",
+        requires = "forward"
+    )]
+    pub spool: PathBuf,
+    /// Bound of the spool, in bytes; a callback that finds neither the engine nor room
+    /// in the spool is answered 503.
+    #[arg(
+        long,
+        env = "IMHOOK_SPOOL_MAX_BYTES",
+        value_name = "BYTES",
+        default_value_t = imhook_queue::spool::DEFAULT_MAX_BYTES,
+        value_parser = clap::value_parser!(u64).range(1..),
+        requires = "forward"
+    )]
+    pub spool_max_bytes: u64,
+    /// Redis only: cap the stream at about N entries (XADD MAXLEN ~ N). Off by default.
+    /// Risk: trimming drops the oldest entries whether or not a worker has read them,
+    /// so a backlog larger than N (workers stopped or slow) loses callbacks.
+    #[arg(
+        long,
+        env = "IMHOOK_MAX_LEN",
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..),
+        requires = "forward"
+    )]
+    pub max_len: Option<usize>,
 }
 
 /// Flags of `imhook send`.

@@ -9,6 +9,7 @@
 mod actix;
 mod axum;
 mod conn;
+mod forward;
 mod metrics;
 mod sink;
 mod warp;
@@ -112,12 +113,29 @@ struct DevCredentials {
 
 /// Builds the endpoints from the flags (generating development credentials where
 /// none are given).
-fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), Error> {
-    // One de-duplication store for both providers: Redis, or a bounded memory store.
-    let store: Arc<dyn IdempotencyStore> = match args.redis.as_deref() {
-        Some(url) => redis_store(url)?,
+fn build(
+    args: &ServeArgs,
+    sink: Arc<Sink>,
+    engine: Option<forward::Engine>,
+) -> Result<(Routes, DevCredentials), Error> {
+    // One de-duplication store for both providers: Redis (--redis, else the Redis of
+    // --forward redis://…), or a bounded memory store.
+    let shared = args.redis.as_deref().or(match engine {
+        Some(forward::Engine::Redis) => args.forward.as_deref(),
+        _ => None,
+    });
+    let store: Arc<dyn IdempotencyStore> = match shared {
+        Some(url) => redis_store(
+            url,
+            if args.redis.is_some() {
+                "--redis"
+            } else {
+                "--forward"
+            },
+        )?,
         None => Arc::new(MemoryStore::new(args.dedupe_capacity)),
     };
+    let forward = engine.map(|e| forward::start(args, e)).transpose()?;
     let mut dev = DevCredentials {
         tencent: None,
         agora: None,
@@ -159,6 +177,10 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
         .body_limit(args.max_body)
         .read_timeout(Some(BODY_READ_TIMEOUT))
         .store(store.clone());
+    if let Some(forward) = forward {
+        tconfig = tconfig.forward(forward.clone());
+        aconfig = aconfig.forward(forward);
+    }
     for s in secrets {
         aconfig = aconfig.secret(s);
     }
@@ -185,12 +207,13 @@ fn build(args: &ServeArgs, sink: Arc<Sink>) -> Result<(Routes, DevCredentials), 
     Ok((routes, dev))
 }
 
-/// Connects the shared de-duplication store of `--redis`, failing at start-up when
+/// Connects the shared de-duplication store (`--redis`, else the Redis of `--forward`;
+/// `flag` names it in errors), failing at start-up when
 /// Redis cannot be reached. The connection is driven by a runtime of its own (on a
 /// background thread that lives as long as the process), so it works whichever
 /// framework (and runtime) serves the requests; it reconnects by itself after an
 /// outage, during which the default store-failure policy processes callbacks anyway.
-fn redis_store(url: &str) -> Result<Arc<dyn IdempotencyStore>, Error> {
+fn redis_store(url: &str, flag: &str) -> Result<Arc<dyn IdempotencyStore>, Error> {
     let (tx, rx) = std::sync::mpsc::channel();
     let url = url.to_owned();
     std::thread::Builder::new()
@@ -212,12 +235,12 @@ fn redis_store(url: &str) -> Result<Arc<dyn IdempotencyStore>, Error> {
                 std::future::pending::<()>().await;
             });
         })
-        .map_err(|e| Error::msg(format!("--redis: cannot start a thread: {e}")))?;
+        .map_err(|e| Error::msg(format!("{flag}: cannot start a thread: {e}")))?;
     // The error names the failure (refused, timed out, bad URL), never the URL itself.
     match rx.recv() {
         Ok(Ok(store)) => Ok(Arc::new(store)),
-        Ok(Err(e)) => Err(Error::msg(format!("--redis: {e}"))),
-        Err(_) => Err(Error::msg("--redis: the connection thread stopped")),
+        Ok(Err(e)) => Err(Error::msg(format!("{flag}: {e}"))),
+        Err(_) => Err(Error::msg(format!("{flag}: the connection thread stopped"))),
     }
 }
 
@@ -318,9 +341,10 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
             "--http2 is served by --framework axum or warp (actix-web speaks HTTP/1.1 here)",
         ));
     }
+    let engine = forward::check(args)?;
     init_tracing();
     let sink = Arc::new(Sink::open(&args.events)?);
-    let (routes, dev) = build(args, sink.clone())?;
+    let (routes, dev) = build(args, sink.clone(), engine)?;
     let routes = Arc::new(routes);
     let workers = args.workers.map(usize::from).unwrap_or_else(|| {
         std::thread::available_parallelism()
@@ -335,6 +359,10 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         agora_secrets = args.agora_secret.len().max(1),
         allow_unsigned = args.allow_unsigned,
         redis = args.redis.is_some(),
+        forward = engine.map(forward::Engine::name),
+        stream = engine.is_some().then_some(args.stream.as_str()),
+        spool = engine.map(|_| args.spool.display().to_string()),
+        max_len = args.max_len,
         dedupe_capacity = args.redis.is_none().then_some(args.dedupe_capacity),
         tencent_dedupe = args.tencent_dedupe,
         header_timeout_s = args.header_timeout,

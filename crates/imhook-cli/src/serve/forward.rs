@@ -1,0 +1,121 @@
+//! `imhook serve --forward`: the engine (Redis Streams or NATS JetStream) behind the
+//! local spool, handed to both endpoints' configurations.
+//!
+//! The engine's connection and the spool's drain run on a runtime of their own (a
+//! background thread that lives as long as the process), so they work whichever
+//! framework (and runtime) serves the requests.
+
+use crate::Error;
+use crate::cli::ServeArgs;
+use imhook_core::forward::Forward;
+use imhook_queue::{JetStream, RedisStreams, Spool};
+use std::sync::Arc;
+
+/// The engine named by `--forward`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    /// `redis://…` or `rediss://…`: Redis Streams.
+    Redis,
+    /// `nats://…`: NATS JetStream.
+    Nats,
+}
+
+impl Engine {
+    /// The engine of `url`, or a usage error naming the accepted schemes.
+    pub fn of(url: &str) -> Result<Self, Error> {
+        if url.starts_with("redis://") || url.starts_with("rediss://") {
+            Ok(Self::Redis)
+        } else if url.starts_with("nats://") {
+            Ok(Self::Nats)
+        } else {
+            Err(Error::usage(
+                "--forward must be a redis://… or nats://… URL",
+            ))
+        }
+    }
+
+    /// Lower-case name, for logs.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Redis => "redis",
+            Self::Nats => "nats",
+        }
+    }
+}
+
+/// Checks the forward flags that clap cannot: the scheme, and `--max-len` (Redis only).
+pub fn check(args: &ServeArgs) -> Result<Option<Engine>, Error> {
+    let Some(url) = args.forward.as_deref() else {
+        return Ok(None);
+    };
+    let engine = Engine::of(url)?;
+    if args.max_len.is_some() && engine != Engine::Redis {
+        return Err(Error::usage(
+            "--max-len trims a Redis stream; it has no meaning with nats://",
+        ));
+    }
+    Ok(Some(engine))
+}
+
+/// Connects the engine of `--forward` (failing at start-up when it cannot be reached)
+/// and opens the spool in front of it.
+pub fn start(args: &ServeArgs, engine: Engine) -> Result<Arc<dyn Forward>, Error> {
+    let Some(url) = args.forward.clone() else {
+        return Err(Error::msg("--forward: no URL"));
+    };
+    let stream = args.stream.clone();
+    let max_len = args.max_len;
+    let dir = args.spool.clone();
+    let max_bytes = args.spool_max_bytes;
+    let (tx, rx) = std::sync::mpsc::channel::<Result<Arc<dyn Forward>, String>>();
+    std::thread::Builder::new()
+        .name("imhook-forward".to_owned())
+        .spawn(move || {
+            let rt = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = tx.send(Err(format!("cannot start the runtime: {e}")));
+                    return;
+                }
+            };
+            rt.block_on(async move {
+                let opened = match engine {
+                    Engine::Redis => match RedisStreams::connect(&url, stream).await {
+                        Ok(engine) => spool(engine.max_len(max_len), dir, max_bytes),
+                        Err(e) => Err(e.to_string()),
+                    },
+                    Engine::Nats => match JetStream::connect(&url, stream).await {
+                        Ok(engine) => spool(engine, dir, max_bytes),
+                        Err(e) => Err(e.to_string()),
+                    },
+                };
+                let _ = tx.send(opened);
+                std::future::pending::<()>().await;
+            });
+        })
+        .map_err(|e| Error::msg(format!("--forward: cannot start a thread: {e}")))?;
+    // The error names the failure (refused, timed out, bad URL), never the URL itself.
+    match rx.recv() {
+        Ok(Ok(forward)) => Ok(forward),
+        Ok(Err(e)) => Err(Error::msg(format!("--forward: {e}"))),
+        Err(_) => Err(Error::msg("--forward: the connection thread stopped")),
+    }
+}
+
+/// `engine` behind a spool in `dir`, bounded by `max_bytes`.
+fn spool<F: Forward>(
+    engine: F,
+    dir: std::path::PathBuf,
+    max_bytes: u64,
+) -> Result<Arc<dyn Forward>, String> {
+    let shown = dir.display().to_string();
+    Spool::builder(engine)
+        .dir(dir)
+        .max_bytes(max_bytes)
+        .open()
+        .map(|spool| Arc::new(spool) as Arc<dyn Forward>)
+        .map_err(|e| format!("cannot open the spool {shown:?}: {e}"))
+}
