@@ -29,10 +29,9 @@ use axum::extract::{ConnectInfo, FromRef, FromRequest, Request};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any};
 use imhook_core::agora::{
-    AgoraConfig, ConfigError, PostSendCallback, PostSendEndpoint, PreSendCallback, PreSendDecision,
-    PreSendEndpoint,
+    AgoraConfig, ConfigError, PostSendCallback, PostSendEndpoint, PreSendCallback, PreSendEndpoint,
 };
-use imhook_core::tencent::{Answer, TencentConfig, TencentEndpoint};
+use imhook_core::tencent::{TencentConfig, TencentEndpoint};
 use imhook_core::{Endpoint, Outbound};
 use imhook_tower::PeerAddr;
 use std::net::SocketAddr;
@@ -176,35 +175,4 @@ extractor! {
     AgoraPreSend(PreSendCallback) from AgoraConfig
 }
 
-impl TencentCallback {
-    /// Marks the callback handled (when it was de-duplicated) and sends `answer`, a
-    /// typed decision or ack (see [`Answer`]).
-    pub async fn answer(self, answer: Answer) -> CallbackResponse {
-        CallbackResponse(self.0.answer(answer).await)
-    }
-
-    /// Marks the callback handled and answers as a handler that does nothing: the OK
-    /// ack (After), allow (Before), every target allowed (the Sns Prev commands).
-    pub async fn ack(self) -> CallbackResponse {
-        CallbackResponse(self.0.ack().await)
-    }
-}
-
-impl AgoraPostSend {
-    /// Marks the callback handled and answers `200 {}`.
-    pub async fn ack(self) -> CallbackResponse {
-        CallbackResponse(self.0.ack().await)
-    }
-
-    /// Releases the claim and answers 503, so that the provider retries once.
-    pub async fn retry(self) -> CallbackResponse {
-        CallbackResponse(self.0.retry().await)
-    }
-}
-
-impl AgoraPreSend {
-    /// Marks the request handled and answers with `decision`.
-    pub async fn decide(self, decision: &PreSendDecision) -> CallbackResponse {
-        CallbackResponse(self.0.decide(decision).await)
-    }
-}
+imhook_core::answer_methods!(CallbackResponse);

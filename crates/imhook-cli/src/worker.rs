@@ -159,7 +159,7 @@ impl Audit for Printer {
 
 /// Runs `imhook worker` until SIGINT / SIGTERM.
 pub fn run(args: &WorkerArgs) -> Result<(), Error> {
-    init_tracing();
+    crate::init_tracing();
     let printer = Arc::new(Printer::open(&args.events)?);
     let consumer = args
         .consumer
@@ -214,7 +214,7 @@ pub fn run(args: &WorkerArgs) -> Result<(), Error> {
         };
         tokio::select! {
             result = work => result,
-            () = stop_signal() => {
+            () = crate::stop_requested() => {
                 tracing::info!("stopping: entries not yet acknowledged are redelivered");
                 Ok(())
             }
@@ -226,40 +226,6 @@ async fn redis_store(url: &str) -> Result<RedisStore, Error> {
     RedisStore::connect(url)
         .await
         .map_err(|e| Error::msg(e.to_string()))
-}
-
-/// SIGINT or SIGTERM.
-async fn stop_signal() {
-    let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
-}
-
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_env_filter(filter)
-        .try_init();
 }
 
 #[cfg(test)]

@@ -67,42 +67,18 @@ pub fn start(args: &ServeArgs, engine: Engine) -> Result<Arc<dyn Forward>, Error
     let max_len = args.max_len;
     let dir = args.spool.clone();
     let max_bytes = args.spool_max_bytes;
-    let (tx, rx) = std::sync::mpsc::channel::<Result<Arc<dyn Forward>, String>>();
-    std::thread::Builder::new()
-        .name("imhook-forward".to_owned())
-        .spawn(move || {
-            let rt = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
-                Ok(rt) => rt,
-                Err(e) => {
-                    let _ = tx.send(Err(format!("cannot start the runtime: {e}")));
-                    return;
-                }
-            };
-            rt.block_on(async move {
-                let opened = match engine {
-                    Engine::Redis => match RedisStreams::connect(&url, stream).await {
-                        Ok(engine) => spool(engine.max_len(max_len), dir, max_bytes),
-                        Err(e) => Err(e.to_string()),
-                    },
-                    Engine::Nats => match JetStream::connect(&url, stream).await {
-                        Ok(engine) => spool(engine, dir, max_bytes),
-                        Err(e) => Err(e.to_string()),
-                    },
-                };
-                let _ = tx.send(opened);
-                std::future::pending::<()>().await;
-            });
-        })
-        .map_err(|e| Error::msg(format!("--forward: cannot start a thread: {e}")))?;
-    // The error names the failure (refused, timed out, bad URL), never the URL itself.
-    match rx.recv() {
-        Ok(Ok(forward)) => Ok(forward),
-        Ok(Err(e)) => Err(Error::msg(format!("--forward: {e}"))),
-        Err(_) => Err(Error::msg("--forward: the connection thread stopped")),
-    }
+    super::on_background_runtime("imhook-forward", "--forward", async move {
+        match engine {
+            Engine::Redis => match RedisStreams::connect(&url, stream).await {
+                Ok(engine) => spool(engine.max_len(max_len), dir, max_bytes),
+                Err(e) => Err(e.to_string()),
+            },
+            Engine::Nats => match JetStream::connect(&url, stream).await {
+                Ok(engine) => spool(engine, dir, max_bytes),
+                Err(e) => Err(e.to_string()),
+            },
+        }
+    })
 }
 
 /// `engine` behind a spool in `dir`, bounded by `max_bytes`.

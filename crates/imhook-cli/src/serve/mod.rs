@@ -214,10 +214,27 @@ fn build(
 /// framework (and runtime) serves the requests; it reconnects by itself after an
 /// outage, during which the default store-failure policy processes callbacks anyway.
 fn redis_store(url: &str, flag: &str) -> Result<Arc<dyn IdempotencyStore>, Error> {
-    let (tx, rx) = std::sync::mpsc::channel();
     let url = url.to_owned();
+    let store = on_background_runtime("imhook-redis", flag, async move {
+        imhook_core::RedisStore::connect(&url)
+            .await
+            .map_err(|e| e.to_string())
+    })?;
+    Ok(Arc::new(store))
+}
+
+/// Runs `connect` on a current-thread runtime of its own, on a background thread that
+/// lives as long as the process (so that what it connects keeps being driven whichever
+/// framework serves the requests), and returns its result. `flag` names the setting in
+/// errors, which name the failure (refused, timed out, bad URL), never the URL itself.
+pub(crate) fn on_background_runtime<T, F>(thread: &str, flag: &str, connect: F) -> Result<T, Error>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, String>> + Send + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
-        .name("imhook-redis".to_owned())
+        .name(thread.to_owned())
         .spawn(move || {
             let rt = match tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -230,15 +247,13 @@ fn redis_store(url: &str, flag: &str) -> Result<Arc<dyn IdempotencyStore>, Error
                 }
             };
             rt.block_on(async move {
-                let connected = imhook_core::RedisStore::connect(&url).await;
-                let _ = tx.send(connected.map_err(|e| e.to_string()));
+                let _ = tx.send(connect.await);
                 std::future::pending::<()>().await;
             });
         })
         .map_err(|e| Error::msg(format!("{flag}: cannot start a thread: {e}")))?;
-    // The error names the failure (refused, timed out, bad URL), never the URL itself.
     match rx.recv() {
-        Ok(Ok(store)) => Ok(Arc::new(store)),
+        Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => Err(Error::msg(format!("{flag}: {e}"))),
         Err(_) => Err(Error::msg(format!("{flag}: the connection thread stopped"))),
     }
@@ -288,26 +303,7 @@ fn announce(
 
 /// Resolves on SIGINT or SIGTERM.
 pub async fn shutdown_signal() {
-    let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {},
-        () = terminate => {},
-    }
+    crate::stop_requested().await;
     tracing::info!(
         grace_s = SHUTDOWN_GRACE.as_secs(),
         "shutting down: no new connections; finishing in-flight requests"
@@ -324,16 +320,6 @@ fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, Error> {
     Ok(listener)
 }
 
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_env_filter(filter)
-        .try_init();
-}
-
 /// Runs `imhook serve`.
 pub fn run(args: &ServeArgs) -> Result<(), Error> {
     if args.http2 && args.framework == Framework::Actix {
@@ -342,7 +328,7 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         ));
     }
     let engine = forward::check(args)?;
-    init_tracing();
+    crate::init_tracing();
     let sink = Arc::new(Sink::open(&args.events)?);
     let (routes, dev) = build(args, sink.clone(), engine)?;
     let routes = Arc::new(routes);
