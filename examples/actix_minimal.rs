@@ -6,7 +6,7 @@
 
 use imhook::agora::{self, AgoraConfig};
 use imhook::async_trait;
-use imhook::tencent::{self, Context, TencentConfig, events::AfterCreateGroup};
+use imhook::tencent::{self, TencentConfig, TencentContext, events::AfterCreateGroup};
 use imhook::{BoxError, Secret};
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ struct App;
 impl tencent::CallbackHandler for App {
     async fn after_create_group(
         &self,
-        _ctx: &Context,
+        _ctx: &TencentContext,
         ev: AfterCreateGroup,
     ) -> Result<(), BoxError> {
         println!("tencent: group {} created", ev.group_id);

@@ -7,7 +7,7 @@
 
 use imhook::agora::{self, AgoraConfig, events::GroupOpEvent};
 use imhook::async_trait;
-use imhook::tencent::{self, Context, TencentConfig, events::AfterCreateGroup};
+use imhook::tencent::{self, TencentConfig, TencentContext, events::AfterCreateGroup};
 use imhook::{BoxError, Secret};
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ struct App;
 impl tencent::CallbackHandler for App {
     async fn after_create_group(
         &self,
-        _ctx: &Context,
+        _ctx: &TencentContext,
         ev: AfterCreateGroup,
     ) -> Result<(), BoxError> {
         println!(
@@ -30,7 +30,7 @@ impl tencent::CallbackHandler for App {
 
 #[async_trait]
 impl agora::CallbackHandler for App {
-    async fn group_op(&self, _ctx: &agora::Context, ev: GroupOpEvent) -> Result<(), BoxError> {
+    async fn group_op(&self, _ctx: &agora::AgoraContext, ev: GroupOpEvent) -> Result<(), BoxError> {
         println!("agora: {:?} in {}", ev.operation(), ev.id);
         Ok(())
     }

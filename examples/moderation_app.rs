@@ -20,7 +20,7 @@ use imhook::async_trait;
 use imhook::tencent::events::{
     AfterCreateGroup, AfterGroupInfoChanged, BeforeSendC2cMsg, BeforeSendGroupMsg, MsgElement,
 };
-use imhook::tencent::{self, Context, TencentConfig};
+use imhook::tencent::{self, TencentConfig, TencentContext};
 use imhook::tencent::{C2cSendMsgDecision, GroupSendMsgDecision};
 use imhook::{BoxError, Secret};
 use std::sync::{Arc, Mutex};
@@ -101,7 +101,7 @@ pub(crate) struct Callbacks(pub Arc<AppState>);
 impl tencent::CallbackHandler for Callbacks {
     async fn before_send_group_msg(
         &self,
-        _ctx: &Context,
+        _ctx: &TencentContext,
         ev: BeforeSendGroupMsg,
     ) -> Result<GroupSendMsgDecision, BoxError> {
         Ok(match self.0.filter_body(&ev.msg_body) {
@@ -113,7 +113,7 @@ impl tencent::CallbackHandler for Callbacks {
 
     async fn before_send_c2c_msg(
         &self,
-        _ctx: &Context,
+        _ctx: &TencentContext,
         ev: BeforeSendC2cMsg,
     ) -> Result<C2cSendMsgDecision, BoxError> {
         Ok(match self.0.filter_body(&ev.msg_body) {
@@ -125,7 +125,7 @@ impl tencent::CallbackHandler for Callbacks {
 
     async fn after_create_group(
         &self,
-        _ctx: &Context,
+        _ctx: &TencentContext,
         ev: AfterCreateGroup,
     ) -> Result<(), BoxError> {
         self.0.log(format!(
@@ -137,7 +137,7 @@ impl tencent::CallbackHandler for Callbacks {
 
     async fn after_group_info_changed(
         &self,
-        _ctx: &Context,
+        _ctx: &TencentContext,
         ev: AfterGroupInfoChanged,
     ) -> Result<(), BoxError> {
         let by = ev.operator_account.as_deref().unwrap_or("?");
@@ -151,7 +151,7 @@ impl tencent::CallbackHandler for Callbacks {
 impl agora::CallbackHandler for Callbacks {
     async fn pre_send(
         &self,
-        _ctx: &agora::Context,
+        _ctx: &agora::AgoraContext,
         ev: PreSendEvent,
     ) -> Result<PreSendDecision, BoxError> {
         Ok(match ev.text().map(|t| self.0.judge(t)) {
@@ -161,7 +161,7 @@ impl agora::CallbackHandler for Callbacks {
         })
     }
 
-    async fn group_op(&self, _ctx: &agora::Context, ev: GroupOpEvent) -> Result<(), BoxError> {
+    async fn group_op(&self, _ctx: &agora::AgoraContext, ev: GroupOpEvent) -> Result<(), BoxError> {
         let what = match ev.operation() {
             GroupOperation::ShareFileAdded => format!(
                 "shared files {:?}",

@@ -207,7 +207,7 @@ impl Counter {
 impl imhook::agora::CallbackHandler for Counter {
     async fn handle(
         &self,
-        ctx: &imhook::agora::Context,
+        ctx: &imhook::agora::AgoraContext,
         _event: imhook::agora::AgoraEvent,
     ) -> Result<(), BoxError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
@@ -234,7 +234,7 @@ impl imhook::agora::CallbackHandler for Counter {
 impl imhook::tencent::CallbackHandler for Counter {
     async fn handle(
         &self,
-        _ctx: &imhook::tencent::Context,
+        _ctx: &imhook::tencent::TencentContext,
         event: imhook::tencent::TencentEvent,
     ) -> Result<imhook::tencent::Answer, BoxError> {
         self.calls.fetch_add(1, Ordering::SeqCst);

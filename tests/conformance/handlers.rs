@@ -73,7 +73,7 @@ fn raw_field(raw: &str, key: &str) -> String {
 impl tencent::CallbackHandler for Recorder {
     async fn handle(
         &self,
-        ctx: &tencent::Context,
+        ctx: &tencent::TencentContext,
         event: TencentEvent,
     ) -> Result<Answer, BoxError> {
         let marker = raw_field(ctx.raw_json(), "GroupId");
@@ -92,7 +92,7 @@ impl tencent::CallbackHandler for Recorder {
     // `Name`, `Operator_Account` or `CloudCustomData`; anything else allows.
     async fn before_create_official_account(
         &self,
-        _ctx: &tencent::Context,
+        _ctx: &tencent::TencentContext,
         event: BeforeCreateOfficialAccount,
     ) -> Result<CreateOfficialAccountDecision, BoxError> {
         Ok(match event.name.as_deref() {
@@ -106,7 +106,7 @@ impl tencent::CallbackHandler for Recorder {
 
     async fn before_add_subscriber(
         &self,
-        _ctx: &tencent::Context,
+        _ctx: &tencent::TencentContext,
         event: BeforeAddSubscriber,
     ) -> Result<AddSubscriberDecision, BoxError> {
         Ok(match event.operator_account.as_deref() {
@@ -125,7 +125,7 @@ impl tencent::CallbackHandler for Recorder {
 
     async fn before_send_official_account_msg(
         &self,
-        _ctx: &tencent::Context,
+        _ctx: &tencent::TencentContext,
         event: BeforeSendOfficialAccountMsg,
     ) -> Result<OfficialAccountSendMsgDecision, BoxError> {
         Ok(match event.cloud_custom_data.as_deref() {
@@ -142,7 +142,7 @@ impl tencent::CallbackHandler for Recorder {
 
 #[async_trait]
 impl agora::CallbackHandler for Recorder {
-    async fn handle(&self, ctx: &agora::Context, event: AgoraEvent) -> Result<(), BoxError> {
+    async fn handle(&self, ctx: &agora::AgoraContext, event: AgoraEvent) -> Result<(), BoxError> {
         if let Some(call_id) = &ctx.call_id {
             keep(
                 call_id.clone(),
@@ -155,7 +155,7 @@ impl agora::CallbackHandler for Recorder {
 
     async fn pre_send(
         &self,
-        ctx: &agora::Context,
+        ctx: &agora::AgoraContext,
         _event: PreSendEvent,
     ) -> Result<PreSendDecision, BoxError> {
         let marker = raw_field(ctx.raw_json(), "from");

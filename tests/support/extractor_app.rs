@@ -144,7 +144,7 @@ impl Seen {
 
     fn agora_answer(
         &self,
-        ctx: &imhook_core::agora::Context,
+        ctx: &imhook_core::agora::AgoraContext,
         value: &str,
         answer: AgoraAnswer,
     ) -> AgoraAnswer {
@@ -165,7 +165,7 @@ impl Seen {
 impl imhook_core::tencent::CallbackHandler for Seen {
     async fn handle(
         &self,
-        ctx: &imhook_core::tencent::Context,
+        ctx: &imhook_core::tencent::TencentContext,
         event: TencentEvent,
     ) -> Result<Answer, BoxError> {
         self.calls
@@ -180,7 +180,7 @@ impl imhook_core::tencent::CallbackHandler for Seen {
 impl imhook_core::agora::CallbackHandler for Seen {
     async fn handle(
         &self,
-        ctx: &imhook_core::agora::Context,
+        ctx: &imhook_core::agora::AgoraContext,
         _event: AgoraEvent,
     ) -> Result<(), BoxError> {
         self.calls

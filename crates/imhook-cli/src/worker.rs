@@ -126,7 +126,7 @@ fn line_with_id(id: &str, record: &EventRecord) -> String {
 impl tencent::CallbackHandler for Printer {
     async fn handle(
         &self,
-        _ctx: &tencent::Context,
+        _ctx: &tencent::TencentContext,
         event: TencentEvent,
     ) -> Result<tencent::Answer, BoxError> {
         self.print(&event.record())?;
@@ -136,7 +136,11 @@ impl tencent::CallbackHandler for Printer {
 
 #[async_trait]
 impl agora::CallbackHandler for Printer {
-    async fn handle(&self, ctx: &agora::Context, event: agora::AgoraEvent) -> Result<(), BoxError> {
+    async fn handle(
+        &self,
+        ctx: &agora::AgoraContext,
+        event: agora::AgoraEvent,
+    ) -> Result<(), BoxError> {
         self.print(&event.record_from(ctx.raw_json()))
     }
 }

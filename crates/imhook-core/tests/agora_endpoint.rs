@@ -5,8 +5,8 @@ use async_trait::async_trait;
 use imhook_core::agora::events::PreSendEvent;
 use imhook_core::agora::security;
 use imhook_core::agora::{
-    AgoraConfig, AgoraEvent, CallbackHandler, Context, PostSendEndpoint, PostSendFailurePolicy,
-    PreSendDecision, PreSendEndpoint, PreSendFailurePolicy, UnsignedPolicy,
+    AgoraConfig, AgoraContext, AgoraEvent, CallbackHandler, PostSendEndpoint,
+    PostSendFailurePolicy, PreSendDecision, PreSendEndpoint, PreSendFailurePolicy, UnsignedPolicy,
 };
 use imhook_core::{BoxError, Endpoint, FixedClock, Inbound, MemoryStore, Outbound, Secret};
 use serde_json::{Value, json};
@@ -44,7 +44,7 @@ impl Recorder {
     fn calls(&self) -> usize {
         self.calls.load(Ordering::SeqCst)
     }
-    async fn act(&self, ctx: &Context) -> Result<(), BoxError> {
+    async fn act(&self, ctx: &AgoraContext) -> Result<(), BoxError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.seen
             .lock()
@@ -64,12 +64,12 @@ impl Recorder {
 
 #[async_trait]
 impl CallbackHandler for Recorder {
-    async fn handle(&self, ctx: &Context, _event: AgoraEvent) -> Result<(), BoxError> {
+    async fn handle(&self, ctx: &AgoraContext, _event: AgoraEvent) -> Result<(), BoxError> {
         self.act(ctx).await
     }
     async fn pre_send(
         &self,
-        ctx: &Context,
+        ctx: &AgoraContext,
         _event: PreSendEvent,
     ) -> Result<PreSendDecision, BoxError> {
         self.act(ctx).await?;

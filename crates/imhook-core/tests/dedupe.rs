@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use imhook_core::agora::events::PreSendEvent;
 use imhook_core::agora::security;
 use imhook_core::agora::{
-    AgoraConfig, AgoraEvent, CallbackHandler, Context, PostSendEndpoint, PreSendDecision,
+    AgoraConfig, AgoraContext, AgoraEvent, CallbackHandler, PostSendEndpoint, PreSendDecision,
     PreSendEndpoint, UnsignedPolicy,
 };
 use imhook_core::tencent::{self, TencentConfig, TencentEndpoint};
@@ -54,13 +54,13 @@ impl Recorder {
 
 #[async_trait]
 impl CallbackHandler for Recorder {
-    async fn handle(&self, ctx: &Context, _event: AgoraEvent) -> Result<(), BoxError> {
+    async fn handle(&self, ctx: &AgoraContext, _event: AgoraEvent) -> Result<(), BoxError> {
         self.act(ctx.authenticated).await;
         Ok(())
     }
     async fn pre_send(
         &self,
-        ctx: &Context,
+        ctx: &AgoraContext,
         _event: PreSendEvent,
     ) -> Result<PreSendDecision, BoxError> {
         self.act(ctx.authenticated).await;
@@ -72,7 +72,7 @@ impl CallbackHandler for Recorder {
 impl tencent::CallbackHandler for Recorder {
     async fn handle(
         &self,
-        _ctx: &tencent::Context,
+        _ctx: &tencent::TencentContext,
         event: tencent::TencentEvent,
     ) -> Result<tencent::Answer, BoxError> {
         self.act(true).await;

@@ -7,7 +7,7 @@
 use async_trait::async_trait;
 use imhook_core::agora::events::PreSendEvent;
 use imhook_core::agora::{
-    AgoraConfig, AgoraEvent, Context, PostSendEndpoint, PreSendDecision, PreSendEndpoint,
+    AgoraConfig, AgoraContext, AgoraEvent, PostSendEndpoint, PreSendDecision, PreSendEndpoint,
     UnsignedPolicy, security,
 };
 use imhook_core::forward::{Forward, ForwardEntry, ForwardError};
@@ -57,7 +57,11 @@ struct App(AtomicUsize);
 
 #[async_trait]
 impl tencent::CallbackHandler for App {
-    async fn handle(&self, _: &tencent::Context, event: TencentEvent) -> Result<Answer, BoxError> {
+    async fn handle(
+        &self,
+        _: &tencent::TencentContext,
+        event: TencentEvent,
+    ) -> Result<Answer, BoxError> {
         self.0.fetch_add(1, Ordering::SeqCst);
         Ok(match &event {
             TencentEvent::BeforeSendGroupMsg(e) => {
@@ -70,11 +74,15 @@ impl tencent::CallbackHandler for App {
 
 #[async_trait]
 impl imhook_core::agora::CallbackHandler for App {
-    async fn handle(&self, _: &Context, _: AgoraEvent) -> Result<(), BoxError> {
+    async fn handle(&self, _: &AgoraContext, _: AgoraEvent) -> Result<(), BoxError> {
         self.0.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
-    async fn pre_send(&self, _: &Context, _: PreSendEvent) -> Result<PreSendDecision, BoxError> {
+    async fn pre_send(
+        &self,
+        _: &AgoraContext,
+        _: PreSendEvent,
+    ) -> Result<PreSendDecision, BoxError> {
         self.0.fetch_add(1, Ordering::SeqCst);
         Ok(PreSendDecision::block("HX:1"))
     }

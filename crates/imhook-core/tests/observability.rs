@@ -20,7 +20,7 @@ struct App;
 
 #[async_trait]
 impl agora::CallbackHandler for App {
-    async fn handle(&self, _: &agora::Context, _: agora::AgoraEvent) -> Result<(), BoxError> {
+    async fn handle(&self, _: &agora::AgoraContext, _: agora::AgoraEvent) -> Result<(), BoxError> {
         tracing::info!("the application's own line");
         Ok(())
     }

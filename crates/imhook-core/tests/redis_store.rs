@@ -9,8 +9,8 @@
 use imhook_core::LEASE_MARGIN;
 use imhook_core::RedisStore;
 use imhook_core::agora::{
-    AgoraConfig, AgoraEvent, CallbackHandler, Context, PostSendEndpoint, PostSendFailurePolicy,
-    StoreFailurePolicy, security,
+    AgoraConfig, AgoraContext, AgoraEvent, CallbackHandler, PostSendEndpoint,
+    PostSendFailurePolicy, StoreFailurePolicy, security,
 };
 use imhook_core::{BoxError, Claim, Endpoint, IdempotencyKey, IdempotencyStore, Inbound, Secret};
 use std::io::{Read, Write};
@@ -526,7 +526,7 @@ impl Counting {
 
 #[async_trait::async_trait]
 impl CallbackHandler for Counting {
-    async fn handle(&self, _ctx: &Context, _event: AgoraEvent) -> Result<(), BoxError> {
+    async fn handle(&self, _ctx: &AgoraContext, _event: AgoraEvent) -> Result<(), BoxError> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst);
         if self.sleep_first.swap(false, Ordering::SeqCst) {
             tokio::time::sleep(Duration::from_secs(30)).await;

@@ -751,7 +751,7 @@ fn a_command_outside_the_catalogue_stays_raw() {
 async fn every_listed_command_decodes_and_dispatches_as_its_row_says() {
     use async_trait::async_trait;
     use imhook_core::tencent::dispatch;
-    use imhook_core::tencent::{CallbackHandler, Context};
+    use imhook_core::tencent::{CallbackHandler, TencentContext};
 
     struct Defaults;
     #[async_trait]
@@ -783,7 +783,7 @@ async fn every_listed_command_decodes_and_dispatches_as_its_row_says() {
             original.get("CallbackCommand").is_some(),
             "{command}"
         );
-        let ctx = Context::for_test(command, body);
+        let ctx = TencentContext::for_test(command, body);
         let default_reply = ev.default_reply();
         let answer = dispatch(&Defaults, &ctx, ev).await.unwrap();
         let reply = answer.reply();
@@ -825,7 +825,7 @@ fn the_official_account_before_commands_follow_the_failure_policy() {
 mod through_the_endpoint {
     use super::*;
     use async_trait::async_trait;
-    use imhook_core::tencent::{CallbackHandler, Context, TencentConfig, TencentEndpoint};
+    use imhook_core::tencent::{CallbackHandler, TencentConfig, TencentContext, TencentEndpoint};
     use imhook_core::{BoxError, Endpoint, Inbound};
     use std::sync::{Arc, Mutex};
 
@@ -841,7 +841,7 @@ mod through_the_endpoint {
     impl CallbackHandler for App {
         async fn offline_push_results(
             &self,
-            ctx: &Context,
+            ctx: &TencentContext,
             event: OfflinePushResults,
         ) -> Result<(), BoxError> {
             self.seen.lock().unwrap().push((
@@ -854,7 +854,7 @@ mod through_the_endpoint {
         }
         async fn all_member_push_results(
             &self,
-            ctx: &Context,
+            ctx: &TencentContext,
             event: AllMemberPushResults,
         ) -> Result<(), BoxError> {
             self.seen.lock().unwrap().push((
@@ -867,7 +867,7 @@ mod through_the_endpoint {
         }
         async fn before_create_official_account(
             &self,
-            _ctx: &Context,
+            _ctx: &TencentContext,
             event: BeforeCreateOfficialAccount,
         ) -> Result<CreateOfficialAccountDecision, BoxError> {
             Ok(match event.name.as_deref() {
@@ -880,7 +880,7 @@ mod through_the_endpoint {
         }
         async fn before_add_subscriber(
             &self,
-            _ctx: &Context,
+            _ctx: &TencentContext,
             event: BeforeAddSubscriber,
         ) -> Result<AddSubscriberDecision, BoxError> {
             Ok(match event.operator_account.as_deref() {
@@ -898,7 +898,7 @@ mod through_the_endpoint {
         }
         async fn before_send_official_account_msg(
             &self,
-            _ctx: &Context,
+            _ctx: &TencentContext,
             event: BeforeSendOfficialAccountMsg,
         ) -> Result<OfficialAccountSendMsgDecision, BoxError> {
             Ok(match event.cloud_custom_data.as_deref() {

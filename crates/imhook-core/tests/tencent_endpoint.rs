@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 use imhook_core::tencent::sign;
 use imhook_core::tencent::{
-    AfterFailurePolicy, Answer, BeforeFailurePolicy, CallbackHandler, Context, GroupDecision,
-    GroupRejectCode, TencentConfig, TencentEndpoint, TencentEvent,
+    AfterFailurePolicy, Answer, BeforeFailurePolicy, CallbackHandler, GroupDecision,
+    GroupRejectCode, TencentConfig, TencentContext, TencentEndpoint, TencentEvent,
 };
 use imhook_core::{BoxError, Endpoint, FixedClock, Inbound, Outbound, Secret, Verify};
 use serde_json::{Value, json};
@@ -47,7 +47,7 @@ impl Recorder {
 
 #[async_trait]
 impl CallbackHandler for Recorder {
-    async fn handle(&self, ctx: &Context, event: TencentEvent) -> Result<Answer, BoxError> {
+    async fn handle(&self, ctx: &TencentContext, event: TencentEvent) -> Result<Answer, BoxError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         let err = match &event {
             TencentEvent::Unknown(u) => u.error.clone(),
@@ -463,7 +463,11 @@ async fn context_carries_the_query_and_raw_body() {
     struct Check(AtomicUsize);
     #[async_trait]
     impl CallbackHandler for Check {
-        async fn handle(&self, ctx: &Context, event: TencentEvent) -> Result<Answer, BoxError> {
+        async fn handle(
+            &self,
+            ctx: &TencentContext,
+            event: TencentEvent,
+        ) -> Result<Answer, BoxError> {
             assert_eq!(ctx.sdk_app_id, APP);
             assert_eq!(ctx.client_ip.as_deref(), Some("203.0.113.7"));
             assert_eq!(

@@ -29,13 +29,13 @@
 //! use std::sync::Arc;
 //! use async_trait::async_trait;
 //! use imhook_core::{BoxError, RedisStore};
-//! use imhook_core::agora::{CallbackHandler, Context, events::GroupOpEvent};
+//! use imhook_core::agora::{CallbackHandler, AgoraContext, events::GroupOpEvent};
 //! use imhook_queue::{Handlers, RedisWorker, RedisWorkerConfig};
 //!
 //! struct Audit;
 //! #[async_trait]
 //! impl CallbackHandler for Audit {
-//!     async fn group_op(&self, _ctx: &Context, ev: GroupOpEvent) -> Result<(), BoxError> {
+//!     async fn group_op(&self, _ctx: &AgoraContext, ev: GroupOpEvent) -> Result<(), BoxError> {
 //!         println!("{:?} in {}", ev.operation(), ev.id);
 //!         Ok(())
 //!     }

@@ -274,7 +274,7 @@ impl Handlers {
 }
 
 /// The handler context of a forwarded Tencent callback, from its query.
-fn tencent_context(entry: &ForwardEntry) -> Result<tencent::Context, BoxError> {
+fn tencent_context(entry: &ForwardEntry) -> Result<tencent::TencentContext, BoxError> {
     let query = CallbackQuery::parse(&entry.query)?;
     let command = query
         .command
@@ -287,7 +287,7 @@ fn tencent_context(entry: &ForwardEntry) -> Result<tencent::Context, BoxError> {
         .as_deref()
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let mut ctx = tencent::Context::for_test(&command, entry.body.clone());
+    let mut ctx = tencent::TencentContext::for_test(&command, entry.body.clone());
     ctx.sdk_app_id = sdk_app_id;
     ctx.client_ip = query.client_ip.map(|c| c.into_owned());
     ctx.opt_platform = query
@@ -302,8 +302,9 @@ fn tencent_context(entry: &ForwardEntry) -> Result<tencent::Context, BoxError> {
 }
 
 /// The handler context of a forwarded Agora post-send callback.
-fn agora_context(entry: &ForwardEntry, body: &str) -> agora::Context {
-    let mut ctx = agora::Context::for_test(agora::Route::PostSend, &entry.kind, entry.body.clone());
+fn agora_context(entry: &ForwardEntry, body: &str) -> agora::AgoraContext {
+    let mut ctx =
+        agora::AgoraContext::for_test(agora::Route::PostSend, &entry.kind, entry.body.clone());
     ctx.authenticated = entry.authenticated;
     ctx.secret_index = None;
     ctx.call_id = agora::Envelope::parse(body)

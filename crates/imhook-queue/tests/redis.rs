@@ -162,7 +162,11 @@ struct Stuck {
 
 #[async_trait]
 impl agora::CallbackHandler for Stuck {
-    async fn handle(&self, ctx: &agora::Context, event: agora::AgoraEvent) -> Result<(), BoxError> {
+    async fn handle(
+        &self,
+        ctx: &agora::AgoraContext,
+        event: agora::AgoraEvent,
+    ) -> Result<(), BoxError> {
         if imhook_queue::current_event_id().as_deref() == Some("e3") {
             self.entered.notify_one();
             std::future::pending::<()>().await;
@@ -251,7 +255,7 @@ struct Failing(Arc<AtomicUsize>);
 impl tencent::CallbackHandler for Failing {
     async fn handle(
         &self,
-        _ctx: &tencent::Context,
+        _ctx: &tencent::TencentContext,
         _event: tencent::TencentEvent,
     ) -> Result<tencent::Answer, BoxError> {
         self.0.fetch_add(1, Ordering::SeqCst);

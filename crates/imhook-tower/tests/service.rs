@@ -37,7 +37,11 @@ struct Counter {
 
 #[async_trait]
 impl tencent::CallbackHandler for Counter {
-    async fn handle(&self, _: &tencent::Context, event: TencentEvent) -> Result<Answer, BoxError> {
+    async fn handle(
+        &self,
+        _: &tencent::TencentContext,
+        event: TencentEvent,
+    ) -> Result<Answer, BoxError> {
         self.tencent.fetch_add(1, Ordering::SeqCst);
         Ok(Answer::default_for(&event))
     }
@@ -45,7 +49,7 @@ impl tencent::CallbackHandler for Counter {
 
 #[async_trait]
 impl agora::CallbackHandler for Counter {
-    async fn handle(&self, ctx: &agora::Context, _: AgoraEvent) -> Result<(), BoxError> {
+    async fn handle(&self, ctx: &agora::AgoraContext, _: AgoraEvent) -> Result<(), BoxError> {
         self.agora.fetch_add(1, Ordering::SeqCst);
         *self.agora_peer.lock().unwrap() = ctx.peer;
         Ok(())

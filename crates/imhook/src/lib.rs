@@ -27,7 +27,7 @@
 //!
 //! #[async_trait]
 //! impl agora::CallbackHandler for App {
-//!     async fn message(&self, ctx: &agora::Context, msg: agora::events::MessageEvent) -> Result<(), BoxError> {
+//!     async fn message(&self, ctx: &agora::AgoraContext, msg: agora::events::MessageEvent) -> Result<(), BoxError> {
 //!         println!("{} from {}", ctx.kind, msg.from.as_deref().unwrap_or("?"));
 //!         Ok(())
 //!     }

@@ -43,7 +43,7 @@ struct TencentRecorder(Arc<Sink>);
 impl tencent::CallbackHandler for TencentRecorder {
     async fn handle(
         &self,
-        _ctx: &tencent::Context,
+        _ctx: &tencent::TencentContext,
         event: TencentEvent,
     ) -> Result<tencent::Answer, BoxError> {
         if self.0.is_enabled() {
@@ -58,7 +58,11 @@ struct AgoraRecorder(Arc<Sink>);
 
 #[async_trait]
 impl agora::CallbackHandler for AgoraRecorder {
-    async fn handle(&self, ctx: &agora::Context, event: agora::AgoraEvent) -> Result<(), BoxError> {
+    async fn handle(
+        &self,
+        ctx: &agora::AgoraContext,
+        event: agora::AgoraEvent,
+    ) -> Result<(), BoxError> {
         if self.0.is_enabled() {
             self.0.write(&event.record_from(ctx.raw_json())).await?;
         }
@@ -67,7 +71,7 @@ impl agora::CallbackHandler for AgoraRecorder {
 
     async fn pre_send(
         &self,
-        _ctx: &agora::Context,
+        _ctx: &agora::AgoraContext,
         event: PreSendEvent,
     ) -> Result<PreSendDecision, BoxError> {
         if self.0.is_enabled() {

@@ -34,7 +34,7 @@ impl Route {
 /// Request context handed to every handler method.
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct Context {
+pub struct AgoraContext {
     /// Post-send or pre-send.
     pub route: Route,
     /// `true` when `security` matched a configured secret; `false` for unsigned
@@ -52,7 +52,7 @@ pub struct Context {
     pub peer: Option<SocketAddr>,
 }
 
-impl Context {
+impl AgoraContext {
     /// The raw JSON body.
     pub fn raw_json(&self) -> &str {
         std::str::from_utf8(&self.raw).unwrap_or("")
@@ -72,9 +72,9 @@ impl Context {
     }
 }
 
-impl fmt::Debug for Context {
+impl fmt::Debug for AgoraContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Context")
+        f.debug_struct("AgoraContext")
             .field("route", &self.route)
             .field("authenticated", &self.authenticated)
             .field("secret_index", &self.secret_index)

@@ -1,6 +1,6 @@
 //! The Agora handler trait: one method per family of the catalogue with a default body, a catch-all
 use super::catalogue::for_each_family;
-use super::context::Context;
+use super::context::AgoraContext;
 use super::decision::PreSendDecision;
 use super::events::*;
 use crate::BoxError;
@@ -17,14 +17,14 @@ macro_rules! define_handler {
         pub trait CallbackHandler: Send + Sync + 'static {
             /// Entry point for every post-send event. The default calls the method for the
             /// event's family; override it to handle every event in one place.
-            async fn handle(&self, ctx: &Context, event: AgoraEvent) -> Result<(), BoxError> {
+            async fn handle(&self, ctx: &AgoraContext, event: AgoraEvent) -> Result<(), BoxError> {
                 dispatch(self, ctx, event).await
             }
 
             /// A pre-send request: decide whether the message is delivered. Default: allow.
             async fn pre_send(
                 &self,
-                ctx: &Context,
+                ctx: &AgoraContext,
                 event: PreSendEvent,
             ) -> Result<PreSendDecision, BoxError> {
                 let _ = (ctx, event);
@@ -33,7 +33,7 @@ macro_rules! define_handler {
 
             $(
                 $(#[doc = $doc])*
-                async fn $method(&self, ctx: &Context, event: $ty) -> Result<(), BoxError> {
+                async fn $method(&self, ctx: &AgoraContext, event: $ty) -> Result<(), BoxError> {
                     let _ = (ctx, event);
                     Ok(())
                 }
@@ -41,7 +41,7 @@ macro_rules! define_handler {
 
             /// Any post-send kind the library does not type, or a known one whose body could
             /// not be decoded (`event.error` says why).
-            async fn unknown(&self, ctx: &Context, event: UnknownEvent) -> Result<(), BoxError> {
+            async fn unknown(&self, ctx: &AgoraContext, event: UnknownEvent) -> Result<(), BoxError> {
                 let _ = (ctx, event);
                 Ok(())
             }
@@ -50,7 +50,7 @@ macro_rules! define_handler {
         /// Calls the handler method for a post-send `event`.
         pub async fn dispatch<H: CallbackHandler + ?Sized>(
             handler: &H,
-            ctx: &Context,
+            ctx: &AgoraContext,
             event: AgoraEvent,
         ) -> Result<(), BoxError> {
             match event {

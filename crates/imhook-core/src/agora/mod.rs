@@ -16,7 +16,7 @@
 //! use std::sync::{Arc, Mutex};
 //! use async_trait::async_trait;
 //! use imhook_core::BoxError;
-//! use imhook_core::agora::{AgoraEvent, CallbackHandler, Context, Envelope, Route, dispatch};
+//! use imhook_core::agora::{AgoraEvent, CallbackHandler, AgoraContext, Envelope, Route, dispatch};
 //! use imhook_core::agora::events::{GroupOpEvent, GroupOperation};
 //!
 //! #[derive(Default)]
@@ -24,7 +24,7 @@
 //!
 //! #[async_trait]
 //! impl CallbackHandler for Audit {
-//!     async fn group_op(&self, _ctx: &Context, ev: GroupOpEvent) -> Result<(), BoxError> {
+//!     async fn group_op(&self, _ctx: &AgoraContext, ev: GroupOpEvent) -> Result<(), BoxError> {
 //!         if matches!(ev.operation(), GroupOperation::ShareFileAdded | GroupOperation::RoomSuperAdminAdded) {
 //!             self.0.lock().unwrap().push(format!("{:?} in {} by {}", ev.operation(), ev.id, ev.operator));
 //!         }
@@ -38,7 +38,7 @@
 //! let body = r#"{"callId":"a_1","event":"group_op_event","operation":"SHARE_FILE","id":"g1","type":"GROUP",
 //!     "operator":"u1","appkey":"o#a","timestamp":1,"payload":{"type":"ADD","share_file":["f-1"]}}"#;
 //! let kind = Envelope::parse(body).unwrap().classify();
-//! let ctx = Context::for_test(Route::PostSend, &kind.to_string(), body);
+//! let ctx = AgoraContext::for_test(Route::PostSend, &kind.to_string(), body);
 //! dispatch(handler.as_ref(), &ctx, AgoraEvent::decode_as(&kind, body)).await.unwrap();
 //! assert_eq!(audit.0.lock().unwrap().as_slice(), ["ShareFileAdded in g1 by u1"]);
 //! # });
@@ -80,7 +80,7 @@ pub use config::{
     AgoraConfig, ConfigError, DEFAULT_POST_SEND_DEADLINE, DEFAULT_PRE_SEND_DEADLINE,
     DEFAULT_REPLY_LIMIT, PostSendFailurePolicy, PreSendFailurePolicy, StoreFailurePolicy,
 };
-pub use context::{Context, Route};
+pub use context::{AgoraContext, Route};
 pub use decision::{ChatroomMsgLevel, PreSendDecision};
 pub use envelope::{Envelope, EnvelopeError};
 pub use events::{AgoraEvent, UnknownEvent};

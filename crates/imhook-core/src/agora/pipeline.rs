@@ -6,7 +6,7 @@
 use super::auth::AuthError;
 use super::catalogue::AgoraKind;
 use super::config::{AgoraConfig, ConfigError, PostSendFailurePolicy, StoreFailurePolicy};
-use super::context::{Context, Route};
+use super::context::{AgoraContext, Route};
 use super::decision::PreSendDecision;
 use super::envelope::{Envelope, EnvelopeError};
 use super::events::{AgoraEvent, PreSendEvent};
@@ -28,7 +28,7 @@ use tracing::Instrument;
 struct Admitted<'r> {
     body: &'r str,
     kind: AgoraKind,
-    ctx: Context,
+    ctx: AgoraContext,
     claim: Option<ClaimGuard>,
     key: Option<IdempotencyKey>,
 }
@@ -101,7 +101,7 @@ impl AgoraConfig {
             }
             None => None,
         };
-        let ctx = Context {
+        let ctx = AgoraContext {
             route,
             authenticated: auth.authenticated,
             secret_index: auth.secret_index,
@@ -169,7 +169,7 @@ impl AgoraConfig {
 #[non_exhaustive]
 pub struct PostSendCallback {
     /// The request context.
-    pub ctx: Context,
+    pub ctx: AgoraContext,
     /// The decoded event.
     pub event: AgoraEvent,
     claim: Option<ClaimGuard>,
@@ -201,7 +201,7 @@ impl PostSendCallback {
 #[non_exhaustive]
 pub struct PreSendCallback {
     /// The request context.
-    pub ctx: Context,
+    pub ctx: AgoraContext,
     /// The decoded request.
     pub event: PreSendEvent,
     claim: Option<ClaimGuard>,
@@ -361,7 +361,7 @@ fn not_dispatched(out: Outbound, started: Instant) -> Outbound {
     out
 }
 
-fn handled(ctx: &Context, known: bool, out: &Outbound, outcome: &str, started: Instant) {
+fn handled(ctx: &AgoraContext, known: bool, out: &Outbound, outcome: &str, started: Instant) {
     tracing::info!(
         provider = "agora",
         kind = ?Untrusted(&ctx.kind),
@@ -513,7 +513,7 @@ impl PreSendEndpoint {
 
 /// What forward mode writes of an Agora callback.
 fn forward_facts(
-    ctx: &Context,
+    ctx: &AgoraContext,
     known: bool,
     key: Option<IdempotencyKey>,
     received_at: u64,

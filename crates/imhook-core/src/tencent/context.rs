@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 /// Request context handed to every handler method.
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct Context {
+pub struct TencentContext {
     /// The `SdkAppid` of the request (already checked).
     pub sdk_app_id: u64,
     /// The `CallbackCommand` (the kind id).
@@ -30,7 +30,7 @@ pub struct Context {
     pub peer: Option<SocketAddr>,
 }
 
-impl Context {
+impl TencentContext {
     /// The raw JSON body.
     pub fn raw_json(&self) -> &str {
         std::str::from_utf8(&self.raw).unwrap_or("")
@@ -53,9 +53,9 @@ impl Context {
     }
 }
 
-impl fmt::Debug for Context {
+impl fmt::Debug for TencentContext {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Context")
+        f.debug_struct("TencentContext")
             .field("sdk_app_id", &self.sdk_app_id)
             .field("command", &self.command)
             .field("client_ip", &self.client_ip)

@@ -1,6 +1,6 @@
 //! The Tencent handler trait: one method per command, each with a default body, a
 use super::catalogue::{command_kind, for_each_command};
-use super::context::Context;
+use super::context::TencentContext;
 use super::decision::{Answer, Command, Outcome, sealed};
 use super::events::*;
 use super::reply::Reply;
@@ -20,7 +20,7 @@ macro_rules! define_handler {
             /// command; override it to handle every event in one place.
             async fn handle(
                 &self,
-                ctx: &Context,
+                ctx: &TencentContext,
                 event: TencentEvent,
             ) -> Result<Answer, BoxError> {
                 dispatch(self, ctx, event).await
@@ -32,7 +32,7 @@ macro_rules! define_handler {
                 #[doc = command_kind!(method_doc $kind $($decision)?)]
                 async fn $method(
                     &self,
-                    ctx: &Context,
+                    ctx: &TencentContext,
                     event: $ty,
                 ) -> Result<command_kind!(returns $kind $($decision)?), BoxError> {
                     let _ = (ctx, event);
@@ -46,7 +46,7 @@ macro_rules! define_handler {
             /// whose body could not be decoded, the endpoint answers with its failure policy.
             async fn unknown(
                 &self,
-                ctx: &Context,
+                ctx: &TencentContext,
                 event: UnknownEvent,
             ) -> Result<Option<Reply>, BoxError> {
                 let _ = (ctx, event);
@@ -57,7 +57,7 @@ macro_rules! define_handler {
         /// Calls the handler method for `event` and turns its result into the answer.
         pub async fn dispatch<H: CallbackHandler + ?Sized>(
             handler: &H,
-            ctx: &Context,
+            ctx: &TencentContext,
             event: TencentEvent,
         ) -> Result<Answer, BoxError> {
             match event {

@@ -15,7 +15,7 @@
 //! use std::sync::Arc;
 //! use async_trait::async_trait;
 //! use imhook_core::BoxError;
-//! use imhook_core::tencent::{CallbackHandler, Context, TencentEvent, dispatch};
+//! use imhook_core::tencent::{CallbackHandler, TencentContext, TencentEvent, dispatch};
 //! use imhook_core::tencent::GroupSendMsgDecision;
 //! use imhook_core::tencent::events::{AfterCreateGroup, BeforeSendGroupMsg};
 //!
@@ -23,11 +23,11 @@
 //!
 //! #[async_trait]
 //! impl CallbackHandler for Moderator {
-//!     async fn before_send_group_msg(&self, _ctx: &Context, ev: BeforeSendGroupMsg) -> Result<GroupSendMsgDecision, BoxError> {
+//!     async fn before_send_group_msg(&self, _ctx: &TencentContext, ev: BeforeSendGroupMsg) -> Result<GroupSendMsgDecision, BoxError> {
 //!         let spam = ev.msg_body.iter().any(|e| e.as_text().is_some_and(|t| t.contains("buy now")));
 //!         Ok(if spam { GroupSendMsgDecision::Reject } else { GroupSendMsgDecision::Allow })
 //!     }
-//!     async fn after_create_group(&self, _ctx: &Context, ev: AfterCreateGroup) -> Result<(), BoxError> {
+//!     async fn after_create_group(&self, _ctx: &TencentContext, ev: AfterCreateGroup) -> Result<(), BoxError> {
 //!         println!("group {} created by {}", ev.group_id, ev.operator_account);
 //!         Ok(())
 //!     }
@@ -38,7 +38,7 @@
 //! let body = r#"{"CallbackCommand":"Group.CallbackBeforeSendMsg","GroupId":"@TGS#1","Type":"Public",
 //!     "From_Account":"bob","MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"buy now!"}}]}"#;
 //! let event = TencentEvent::decode("Group.CallbackBeforeSendMsg", body).unwrap();
-//! let ctx = Context::for_test("Group.CallbackBeforeSendMsg", body);
+//! let ctx = TencentContext::for_test("Group.CallbackBeforeSendMsg", body);
 //! let answer = dispatch(handler.as_ref(), &ctx, event).await.unwrap();
 //! assert_eq!(answer.reply().code, 1);
 //! # });
@@ -79,7 +79,7 @@ mod reply;
 
 pub use auth::{AuthError, DEFAULT_FRESHNESS, TencentAuth, Verified, sign};
 pub use config::{DEFAULT_DEADLINE, TencentConfig};
-pub use context::{Context, OptPlatform};
+pub use context::{OptPlatform, TencentContext};
 pub use decision::*;
 pub use events::{TencentEvent, UnknownEvent};
 pub use handler::{CallbackHandler, dispatch};

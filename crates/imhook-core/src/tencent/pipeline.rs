@@ -4,7 +4,7 @@
 
 use super::auth::AuthError;
 use super::config::TencentConfig;
-use super::context::{Context, OptPlatform};
+use super::context::{OptPlatform, TencentContext};
 use super::decision::Answer;
 use super::events::{TencentEvent, is_before_command};
 use super::handler::CallbackHandler;
@@ -109,7 +109,7 @@ impl TencentConfig {
             tracing::warn!(provider = "tencent", kind = ?Untrusted(&command), "rejected: body is not a JSON object");
             reply::bad_request()
         })?;
-        let ctx = Context {
+        let ctx = TencentContext {
             sdk_app_id: verified.sdk_app_id,
             command,
             client_ip: query.client_ip.map(Cow::into_owned),
@@ -176,7 +176,7 @@ fn body_command(body: &str) -> Option<Cow<'_, str>> {
 #[non_exhaustive]
 pub struct TencentCallback {
     /// The request context.
-    pub ctx: Context,
+    pub ctx: TencentContext,
     /// The decoded event.
     pub event: TencentEvent,
     claim: Option<ClaimGuard>,

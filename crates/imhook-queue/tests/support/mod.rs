@@ -298,7 +298,7 @@ pub(crate) struct Recorder(pub std::sync::Arc<Seen>);
 impl tencent::CallbackHandler for Recorder {
     async fn handle(
         &self,
-        ctx: &tencent::Context,
+        ctx: &tencent::TencentContext,
         event: tencent::TencentEvent,
     ) -> Result<tencent::Answer, BoxError> {
         let id = imhook_queue::current_event_id().unwrap_or_default();
@@ -322,7 +322,11 @@ impl tencent::CallbackHandler for Recorder {
 
 #[async_trait]
 impl agora::CallbackHandler for Recorder {
-    async fn handle(&self, ctx: &agora::Context, event: agora::AgoraEvent) -> Result<(), BoxError> {
+    async fn handle(
+        &self,
+        ctx: &agora::AgoraContext,
+        event: agora::AgoraEvent,
+    ) -> Result<(), BoxError> {
         let id = imhook_queue::current_event_id().unwrap_or_default();
         self.0.contexts.lock().unwrap().push(format!(
             "{:?} {} {:?} {}",
