@@ -411,7 +411,7 @@ impl Answer {
 
     /// A reply the library chose (a typed decision's, or the failure policy's): always
     /// one the command allows.
-    pub(crate) fn from_policy(reply: Reply) -> Self {
+    pub(crate) fn from_reply(reply: Reply) -> Self {
         Self(reply)
     }
 }

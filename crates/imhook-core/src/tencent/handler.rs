@@ -65,11 +65,11 @@ macro_rules! define_handler {
                     type Returned = command_kind!(returns $kind $($decision)?);
                     let basis = <Returned as Outcome<$ty>>::basis(&e);
                     let returned = handler.$method(ctx, e).await?;
-                    Ok(Answer::from_policy(<Returned as Outcome<$ty>>::reply(returned, basis)))
+                    Ok(Answer::from_reply(<Returned as Outcome<$ty>>::reply(returned, basis)))
                 })*)*
                 TencentEvent::Unknown(u) => {
                     let reply = handler.unknown(ctx, u).await?.unwrap_or_else(Reply::ok);
-                    Ok(Answer::from_policy(reply))
+                    Ok(Answer::from_reply(reply))
                 }
             }
         }
@@ -82,7 +82,7 @@ macro_rules! define_handler {
 
                 fn answer(&self, decision: Self::Decision) -> Answer {
                     let basis = <Self::Decision as Outcome<$ty>>::basis(self);
-                    Answer::from_policy(<Self::Decision as Outcome<$ty>>::reply(decision, basis))
+                    Answer::from_reply(<Self::Decision as Outcome<$ty>>::reply(decision, basis))
                 }
             }
         )*)*

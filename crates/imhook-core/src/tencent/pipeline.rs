@@ -347,7 +347,7 @@ impl TencentEndpoint {
         let (result, before_fallback) = match before_fallback {
             // The handler's verdict on a body it cannot see would be thrown away: the
             // failure policy answers without calling it.
-            Some(fallback) if decode_failed => (Ok(Answer::from_policy(fallback)), None),
+            Some(fallback) if decode_failed => (Ok(Answer::from_reply(fallback)), None),
             fallback => {
                 let handler_started = Instant::now();
                 let result = run_guarded(
