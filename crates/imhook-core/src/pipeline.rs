@@ -139,7 +139,7 @@ impl ForwardFacts<'_> {
                 if let Some(c) = claim {
                     c.release().await;
                 }
-                (Outbound::text(503, "try again"), Outcome::ForwardFailed)
+                (try_again(), Outcome::ForwardFailed)
             }
         }
     }
@@ -160,6 +160,12 @@ impl ForwardFacts<'_> {
             tracing::error!(provider = self.provider, route = self.route, error = %e, "callback could not be forwarded");
         })
     }
+}
+
+/// `503 try again`: the callback could not be stored (forward mode) or claimed (a store
+/// outage under the `Retry` policy), so the provider should send it again.
+pub(crate) fn try_again() -> Outbound {
+    Outbound::text(503, "try again")
 }
 
 /// The rules every endpoint applies before looking at the body: `POST` only (405, with

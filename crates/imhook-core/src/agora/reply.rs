@@ -18,7 +18,7 @@ pub(crate) fn retry() -> Outbound {
 
 /// `503`: the de-duplication store failed under [`StoreFailurePolicy::Retry`](super::StoreFailurePolicy::Retry).
 pub(crate) fn store_unavailable() -> Outbound {
-    Outbound::text(503, "try again")
+    crate::pipeline::try_again()
 }
 
 /// `200` with a pre-send decision.
