@@ -4,13 +4,19 @@
 //! - default: the body parsed into a plain struct and a static ack. No authentication,
 //!   no de-duplication, no typed model: the baseline imhook's whole cost is measured
 //!   against.
+//! - `--hand`: what a user would write instead of imhook, the same checks done the
+//!   obvious way (see [`hand`]): the framework's query extractor into a serde struct,
+//!   `hex(sha256(token + RequestTime))` compared as strings within a 300 s window,
+//!   `hex(md5(callId + secret + timestamp))` compared as strings, a
+//!   `Mutex<HashSet<String>>` + `VecDeque` of the last 100,000 `callId`s, the body
+//!   parsed into a plain serde struct.
 //! - `--core`: the handler calls imhook's core endpoints directly (same credentials and
 //!   de-duplication as `imhook serve` in `scripts/bench-http`). Against `imhook serve`
 //!   this isolates what the adapter crates add on top of the framework.
 //!
-//! `bare --framework axum|actix|warp --listen 127.0.0.1:9000 [--core]` (one worker
-//! thread). With `--core`: `--tencent-sdkappid`, `--tencent-token`, `--agora-secret`
-//! (defaults match `scripts/bench-http`).
+//! `bare --framework axum|actix|warp --listen 127.0.0.1:9000 [--hand|--core]` (one
+//! worker thread). With `--hand` or `--core`: `--tencent-sdkappid`, `--tencent-token`,
+//! `--agora-secret` (defaults match `scripts/bench-http`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use bytes::Bytes;
@@ -23,26 +29,37 @@ use std::sync::{Arc, OnceLock};
 
 const TENCENT_ACK: &str = r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#;
 
+/// What the server does with a callback.
+enum Mode {
+    Bare,
+    Hand(hand::Hand),
+    Core(Core),
+}
+
 /// The core endpoints, in `--core` mode.
 struct Core {
     tencent: TencentEndpoint,
     agora: PostSendEndpoint,
 }
 
-static CORE: OnceLock<Core> = OnceLock::new();
+static MODE: OnceLock<Mode> = OnceLock::new();
+
+fn mode() -> &'static Mode {
+    MODE.get_or_init(|| Mode::Bare)
+}
 
 struct Noop;
 impl imhook_core::tencent::CallbackHandler for Noop {}
 impl imhook_core::agora::CallbackHandler for Noop {}
 
-/// Status and JSON body of the reply to a Tencent callback.
+/// Status and JSON body of the reply to a Tencent callback, in `bare` and `core` mode.
 async fn tencent(query: &str, body: Bytes) -> (u16, Bytes) {
-    match CORE.get() {
-        Some(core) => {
+    match mode() {
+        Mode::Core(core) => {
             let out = core.tencent.handle(Inbound::post(query, body)).await;
             (out.status, out.body)
         }
-        None => {
+        _ => {
             let _ = serde_json::from_slice::<PlainAfterCreateGroup>(&body).is_ok();
             (200, Bytes::from_static(TENCENT_ACK.as_bytes()))
         }
@@ -51,14 +68,143 @@ async fn tencent(query: &str, body: Bytes) -> (u16, Bytes) {
 
 /// Status and JSON body of the reply to an Agora callback.
 async fn agora(body: Bytes) -> (u16, Bytes) {
-    match CORE.get() {
-        Some(core) => {
+    match mode() {
+        Mode::Core(core) => {
             let out = core.agora.handle(Inbound::post("", body)).await;
             (out.status, out.body)
         }
-        None => {
+        Mode::Hand(hand) => hand.agora(&body),
+        Mode::Bare => {
             let _ = serde_json::from_slice::<PlainGroupOp>(&body).is_ok();
             (200, Bytes::from_static(b"{}"))
+        }
+    }
+}
+
+/// The hand-written handler: imhook's checks, done the way a user would write them.
+mod hand {
+    use super::TENCENT_ACK;
+    use bytes::Bytes;
+    use imhook_bench::{PlainAfterCreateGroup, PlainGroupOpPayload};
+    use md5::Md5;
+    use serde::Deserialize;
+    use sha2::{Digest, Sha256};
+    use std::collections::{HashSet, VecDeque};
+    use std::sync::Mutex;
+    use std::time::{SystemTime, UNIX_EPOCH};
+
+    /// How many `callId`s are remembered.
+    const SEEN: usize = 100_000;
+
+    pub(crate) struct Hand {
+        pub(crate) app: u64,
+        pub(crate) token: String,
+        pub(crate) secret: String,
+        pub(crate) seen: Mutex<Seen>,
+    }
+
+    #[derive(Default)]
+    pub(crate) struct Seen {
+        ids: HashSet<String>,
+        order: VecDeque<String>,
+    }
+
+    /// The Tencent query string, taken by the framework's query extractor.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    pub(crate) struct TencentQuery {
+        #[serde(rename = "SdkAppid")]
+        sdk_app_id: u64,
+        #[serde(rename = "CallbackCommand")]
+        command: String,
+        #[serde(rename = "ClientIP")]
+        client_ip: Option<String>,
+        #[serde(rename = "OptPlatform")]
+        platform: Option<String>,
+        #[serde(rename = "RequestTime")]
+        request_time: u64,
+        #[serde(rename = "Sign")]
+        sign: String,
+    }
+
+    /// An Agora `group_op_event`, with the fields its signature needs.
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct GroupOp {
+        #[serde(rename = "callId")]
+        call_id: String,
+        security: String,
+        appkey: String,
+        id: String,
+        #[serde(rename = "type")]
+        kind: String,
+        event: String,
+        operation: String,
+        operator: String,
+        payload: Option<PlainGroupOpPayload>,
+        timestamp: i64,
+    }
+
+    fn now() -> u64 {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }
+
+    fn reply(status: u16, body: &'static str) -> (u16, Bytes) {
+        (status, Bytes::from_static(body.as_bytes()))
+    }
+
+    impl Hand {
+        pub(crate) fn tencent(&self, q: &TencentQuery, body: &[u8]) -> (u16, Bytes) {
+            if q.sdk_app_id != self.app {
+                return reply(403, r#"{"error":"wrong SdkAppid"}"#);
+            }
+            if now().abs_diff(q.request_time) > 300 {
+                return reply(401, r#"{"error":"stale"}"#);
+            }
+            let expected = format!(
+                "{:x}",
+                Sha256::digest(format!("{}{}", self.token, q.request_time))
+            );
+            if expected != q.sign {
+                return reply(401, r#"{"error":"bad signature"}"#);
+            }
+            match serde_json::from_slice::<PlainAfterCreateGroup>(body) {
+                Ok(_event) => reply(200, TENCENT_ACK),
+                Err(_) => reply(400, r#"{"error":"bad body"}"#),
+            }
+        }
+
+        pub(crate) fn agora(&self, body: &[u8]) -> (u16, Bytes) {
+            let Ok(event) = serde_json::from_slice::<GroupOp>(body) else {
+                return reply(400, r#"{"error":"bad body"}"#);
+            };
+            let expected = format!(
+                "{:x}",
+                Md5::digest(format!(
+                    "{}{}{}",
+                    event.call_id, self.secret, event.timestamp
+                ))
+            );
+            if expected != event.security {
+                return reply(401, r#"{"error":"bad signature"}"#);
+            }
+            {
+                let mut seen = self.seen.lock().unwrap();
+                if seen.ids.contains(&event.call_id) {
+                    return reply(200, "{}");
+                }
+                seen.ids.insert(event.call_id.clone());
+                seen.order.push_back(event.call_id.clone());
+                if seen.order.len() > SEEN
+                    && let Some(old) = seen.order.pop_front()
+                {
+                    seen.ids.remove(&old);
+                }
+            }
+            reply(200, "{}")
         }
     }
 }
@@ -72,23 +218,43 @@ fn main() {
             .cloned()
             .unwrap_or_else(|| default.to_owned())
     };
-    if args.iter().any(|a| a == "--core") {
-        let app: u64 = arg("--tencent-sdkappid", "1400000001").parse().unwrap();
-        let token = Secret::new(arg("--tencent-token", "bench-token")).unwrap();
-        let secret = Secret::new(arg("--agora-secret", "bench-secret")).unwrap();
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    let app: u64 = arg("--tencent-sdkappid", "1400000001").parse().unwrap();
+    let token = arg("--tencent-token", "bench-token");
+    let secret = arg("--agora-secret", "bench-secret");
+    let mode = if flag("--core") {
         let handler = Arc::new(Noop);
-        let core = Core {
+        let token = Secret::new(token).unwrap();
+        let secret = Secret::new(secret).unwrap();
+        Mode::Core(Core {
             tencent: TencentEndpoint::new(TencentConfig::new(app).token(token), handler.clone()),
             agora: PostSendEndpoint::new(AgoraConfig::new().secret(secret), handler).unwrap(),
-        };
-        let _ = CORE.set(core);
-    }
+        })
+    } else if flag("--hand") {
+        Mode::Hand(hand::Hand {
+            app,
+            token,
+            secret,
+            seen: Default::default(),
+        })
+    } else {
+        Mode::Bare
+    };
+    let hand = matches!(mode, Mode::Hand(_));
+    let _ = MODE.set(mode);
     let framework = arg("--framework", "axum");
     let listen: SocketAddr = arg("--listen", "127.0.0.1:9000").parse().unwrap();
     match framework.as_str() {
-        "actix" => actix(listen),
-        "warp" => warp(listen),
-        _ => axum(listen),
+        "actix" => actix(listen, hand),
+        "warp" => warp(listen, hand),
+        _ => axum(listen, hand),
+    }
+}
+
+fn the_hand() -> &'static hand::Hand {
+    match mode() {
+        Mode::Hand(hand) => hand,
+        _ => unreachable!("hand-written routes are mounted in --hand mode only"),
     }
 }
 
@@ -100,8 +266,8 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-fn axum(listen: SocketAddr) {
-    use axum::extract::RawQuery;
+fn axum(listen: SocketAddr, hand: bool) {
+    use axum::extract::{Query, RawQuery};
     use axum::http::{StatusCode, header};
     use axum::routing::post;
     fn reply((status, body): (u16, Bytes)) -> impl axum::response::IntoResponse {
@@ -111,24 +277,26 @@ fn axum(listen: SocketAddr) {
             body,
         )
     }
-    let app = axum::Router::new()
-        .route(
-            "/tencent",
-            post(|q: RawQuery, body: Bytes| async move {
-                reply(tencent(q.0.as_deref().unwrap_or(""), body).await)
-            }),
-        )
-        .route(
-            "/agora",
-            post(|body: Bytes| async move { reply(agora(body).await) }),
-        );
+    let tencent_route = if hand {
+        post(|q: Query<hand::TencentQuery>, body: Bytes| async move {
+            reply(the_hand().tencent(&q, &body))
+        })
+    } else {
+        post(|q: RawQuery, body: Bytes| async move {
+            reply(tencent(q.0.as_deref().unwrap_or(""), body).await)
+        })
+    };
+    let app = axum::Router::new().route("/tencent", tencent_route).route(
+        "/agora",
+        post(|body: Bytes| async move { reply(agora(body).await) }),
+    );
     runtime().block_on(async move {
         let l = tokio::net::TcpListener::bind(listen).await.unwrap();
         axum::serve(l, app).await.unwrap();
     });
 }
 
-fn actix(listen: SocketAddr) {
+fn actix(listen: SocketAddr, hand: bool) {
     use actix_web::http::StatusCode;
     use actix_web::{HttpRequest, HttpResponse, web};
     fn reply((status, body): (u16, Bytes)) -> HttpResponse {
@@ -137,14 +305,20 @@ fn actix(listen: SocketAddr) {
             .body(body)
     }
     actix_web::rt::System::new().block_on(async move {
-        actix_web::HttpServer::new(|| {
-            actix_web::App::new()
-                .route(
-                    "/tencent",
-                    web::post().to(|req: HttpRequest, body: Bytes| async move {
-                        reply(tencent(req.query_string(), body).await)
-                    }),
+        actix_web::HttpServer::new(move || {
+            let tencent_route = if hand {
+                web::post().to(
+                    |q: web::Query<hand::TencentQuery>, body: Bytes| async move {
+                        reply(the_hand().tencent(&q, &body))
+                    },
                 )
+            } else {
+                web::post().to(|req: HttpRequest, body: Bytes| async move {
+                    reply(tencent(req.query_string(), body).await)
+                })
+            };
+            actix_web::App::new()
+                .route("/tencent", tencent_route)
                 .route(
                     "/agora",
                     web::post().to(|body: Bytes| async move { reply(agora(body).await) }),
@@ -159,7 +333,7 @@ fn actix(listen: SocketAddr) {
     });
 }
 
-fn warp(listen: SocketAddr) {
+fn warp(listen: SocketAddr, hand: bool) {
     use warp::Filter;
     use warp::http::{StatusCode, header};
     fn reply((status, body): (u16, Bytes)) -> warp::reply::Response {
@@ -171,16 +345,27 @@ fn warp(listen: SocketAddr) {
         );
         resp
     }
-    let query = warp::query::raw().or(warp::any().map(String::new)).unify();
-    let tencent = warp::path!("tencent")
-        .and(warp::post())
-        .and(query)
-        .and(warp::body::bytes())
-        .then(|q: String, b: Bytes| async move { reply(tencent(&q, b).await) });
     let agora = warp::path!("agora")
         .and(warp::post())
         .and(warp::body::bytes())
         .then(|b: Bytes| async move { reply(agora(b).await) });
+    let route = warp::path!("tencent").and(warp::post());
+    let tencent = if hand {
+        route
+            .and(warp::query::<hand::TencentQuery>())
+            .and(warp::body::bytes())
+            .then(
+                |q: hand::TencentQuery, b: Bytes| async move { reply(the_hand().tencent(&q, &b)) },
+            )
+            .boxed()
+    } else {
+        let query = warp::query::raw().or(warp::any().map(String::new)).unify();
+        route
+            .and(query)
+            .and(warp::body::bytes())
+            .then(|q: String, b: Bytes| async move { reply(tencent(&q, b).await) })
+            .boxed()
+    };
     runtime().block_on(async move {
         let l = tokio::net::TcpListener::bind(listen).await.unwrap();
         warp::serve(tencent.or(agora)).incoming(l).run().await;
