@@ -14,6 +14,7 @@ use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -31,8 +32,17 @@ pub(crate) fn lease(deadline: Duration) -> Duration {
 }
 
 /// The identity of one callback, hashed.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct IdempotencyKey([u8; 16]);
+
+impl std::hash::Hash for IdempotencyKey {
+    /// The first 8 of the digest's bytes: equal keys hash equally, and a digest's bits
+    /// are already uniform.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let [a, b, c, d, e, f, g, h, ..] = self.0;
+        state.write_u64(u64::from_le_bytes([a, b, c, d, e, f, g, h]));
+    }
+}
 
 impl IdempotencyKey {
     /// Hashes the parts, each preceded by its length, so that no two different part
@@ -257,9 +267,59 @@ struct Entry {
     generation: u64,
 }
 
+/// Hashes a key for [`MemoryStore`]'s table. Keys are already SHA-256 digests of
+/// authenticated input, so a second keyed hash of all 16 bytes (SipHash) is not needed:
+/// 64 of their bits, mixed with a per-process random seed by one 128-bit multiply (so
+/// that the table's bucket bits depend on every bit of the seed and the key), spread
+/// keys as well at a fraction of the cost.
+#[derive(Clone, Copy)]
+struct KeyHashing {
+    seed: u64,
+}
+
+impl Default for KeyHashing {
+    fn default() -> Self {
+        Self {
+            seed: std::collections::hash_map::RandomState::new().hash_one(0x696d_686f_6f6b_u64),
+        }
+    }
+}
+
+impl BuildHasher for KeyHashing {
+    type Hasher = KeyHasher;
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(self.seed)
+    }
+}
+
+/// See [`KeyHashing`].
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Keys hash as one `u64` (see `Hash for IdempotencyKey`); anything else is
+        // folded in eight bytes at a time.
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word.iter_mut().zip(chunk).for_each(|(w, b)| *w = *b);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        const K: u64 = 0x9e37_79b9_7f4a_7c15;
+        let m = u128::from(word ^ self.0).wrapping_mul(u128::from(K));
+        self.0 = (m as u64) ^ ((m >> 64) as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 #[derive(Default)]
 struct Inner {
-    map: HashMap<IdempotencyKey, Entry>,
+    map: HashMap<IdempotencyKey, Entry, KeyHashing>,
     /// Claim order, oldest first; records whose generation no longer matches the map
     /// (released or re-claimed keys) are skipped.
     order: VecDeque<(IdempotencyKey, u64)>,
