@@ -379,7 +379,8 @@ impl PostSendEndpoint {
     /// Steps 3–7 of one request, inside its callback span.
     async fn run(&self, req: Inbound<'_>, started: Instant) -> Outbound {
         let label = Route::PostSend.label();
-        let received_at = now_millis();
+        // The wall clock is read only when a forward record will carry it.
+        let received_at = self.config.forward.as_ref().map_or(0, |_| now_millis());
         let PostSendCallback {
             ctx,
             event,
@@ -451,7 +452,8 @@ impl PreSendEndpoint {
     /// Steps 3–7 of one request, inside its callback span.
     async fn run(&self, req: Inbound<'_>, started: Instant) -> Outbound {
         let label = Route::PreSend.label();
-        let received_at = now_millis();
+        // The wall clock is read only when a forward record will carry it.
+        let received_at = self.config.forward.as_ref().map_or(0, |_| now_millis());
         let PreSendCallback {
             ctx,
             event,

@@ -292,7 +292,8 @@ impl Endpoint for TencentEndpoint {
 impl TencentEndpoint {
     /// Steps 3–7 of one request, inside its callback span.
     async fn run(&self, req: Inbound<'_>, started: Instant) -> Outbound {
-        let received_at = now_millis();
+        // The wall clock is read only when a forward record will carry it.
+        let received_at = self.config.forward.as_ref().map_or(0, |_| now_millis());
         let TencentCallback {
             ctx,
             event,
