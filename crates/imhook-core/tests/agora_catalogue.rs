@@ -382,3 +382,33 @@ mod properties {
         }
     }
 }
+
+/// A nested part that is not an object, or whose fields have the wrong types, costs
+/// only itself (or those fields): the event stays typed, from a body or from a
+/// `serde_json::Value`.
+#[test]
+fn a_malformed_nested_part_drops_only_itself() {
+    let mut op: Value = serde_json::from_str(&read("group_op_event.SHARE_FILE.ADD.json")).unwrap();
+    for payload in [
+        json!("text"),
+        json!(5),
+        json!([1, 2]),
+        json!(true),
+        Value::Null,
+    ] {
+        op["payload"] = payload.clone();
+        let AgoraEvent::GroupOp(ev) = decode(&op.to_string()) else {
+            panic!("{payload} made the event untyped")
+        };
+        assert!(ev.payload.is_none(), "{payload}");
+    }
+    op["payload"] = json!({"type": {"a": 1}, "share_file": {"b": 2}, "extra": {"deep": [1]}});
+    let AgoraEvent::GroupOp(ev) = decode(&op.to_string()) else {
+        panic!("wrong field types made the event untyped")
+    };
+    assert_eq!(ev.sub_type(), None);
+    let payload = ev.payload.unwrap();
+    assert!(payload.share_file.is_empty());
+    let from_value: GroupOpEvent = serde_json::from_value(op.clone()).unwrap();
+    assert_eq!(from_value.payload, Some(payload));
+}
