@@ -15,6 +15,7 @@ mod exec;
 pub mod forward;
 mod idempotency;
 mod inbound;
+mod json_scan;
 mod log_value;
 mod pipeline;
 mod read;

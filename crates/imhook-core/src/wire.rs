@@ -301,8 +301,12 @@ pub(crate) fn looks_like_object(body: &[u8]) -> bool {
 /// The content of a raw JSON string token, borrowed when it has no escapes; `None` for
 /// any other JSON value.
 pub(crate) fn raw_json_str(raw: &serde_json::value::RawValue) -> Option<std::borrow::Cow<'_, str>> {
+    json_text_str(raw.get())
+}
+
+/// [`raw_json_str`] of the raw JSON text of one value.
+pub(crate) fn json_text_str(text: &str) -> Option<std::borrow::Cow<'_, str>> {
     use std::borrow::Cow;
-    let text = raw.get();
     if !text.starts_with('"') {
         return None;
     }

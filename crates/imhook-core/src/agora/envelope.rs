@@ -8,10 +8,31 @@ use std::borrow::Cow;
 
 /// The discriminators and signature inputs of a request, borrowed from the raw body.
 ///
-/// Every field is kept as raw JSON so that a wrong type never fails the read; the
+/// Every field is kept as raw JSON text so that a wrong type never fails the read; the
 /// accessors interpret them.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct Envelope<'a> {
+    call_id: Option<&'a str>,
+    timestamp: Option<&'a str>,
+    security: Option<&'a str>,
+    event_type: Option<&'a str>,
+    event: Option<&'a str>,
+    operation: Option<&'a str>,
+    step: Option<&'a str>,
+    chat_type: Option<&'a str>,
+    reason: Option<&'a str>,
+    status: Option<&'a str>,
+    user: Option<&'a str>,
+    to: Option<&'a str>,
+    target: Option<&'a str>,
+    payload: Option<&'a str>,
+}
+
+/// [`Envelope`]'s fields as `serde_json` reads them, for the bodies the one-pass
+/// reader leaves to it (rare forms, and every malformed body, whose exact error it
+/// gives).
+#[derive(Deserialize)]
+struct SerdeEnvelope<'a> {
     #[serde(rename = "callId", borrow, default)]
     call_id: Option<&'a RawValue>,
     #[serde(borrow, default)]
@@ -42,6 +63,28 @@ pub struct Envelope<'a> {
     payload: Option<&'a RawValue>,
 }
 
+impl<'a> From<SerdeEnvelope<'a>> for Envelope<'a> {
+    fn from(e: SerdeEnvelope<'a>) -> Self {
+        let text = |raw: Option<&'a RawValue>| raw.map(RawValue::get);
+        Self {
+            call_id: text(e.call_id),
+            timestamp: text(e.timestamp),
+            security: text(e.security),
+            event_type: text(e.event_type),
+            event: text(e.event),
+            operation: text(e.operation),
+            step: text(e.step),
+            chat_type: text(e.chat_type),
+            reason: text(e.reason),
+            status: text(e.status),
+            user: text(e.user),
+            to: text(e.to),
+            target: text(e.target),
+            payload: text(e.payload),
+        }
+    }
+}
+
 /// Discriminators inside `payload`.
 #[derive(Debug, Default, Deserialize)]
 struct PayloadHead<'a> {
@@ -64,16 +107,16 @@ pub enum EnvelopeError {
 }
 
 /// The content of a JSON string token, or `None` for any other JSON value.
-fn json_str(raw: Option<&RawValue>) -> Option<Cow<'_, str>> {
-    crate::wire::raw_json_str(raw?)
+fn json_str(raw: Option<&str>) -> Option<Cow<'_, str>> {
+    crate::wire::json_text_str(raw?)
 }
 
 fn non_empty(c: Option<Cow<'_, str>>) -> Option<Cow<'_, str>> {
     c.filter(|s| !s.is_empty())
 }
 
-fn is_present(raw: Option<&RawValue>) -> bool {
-    raw.is_some_and(|r| r.get() != "null")
+fn is_present(raw: Option<&str>) -> bool {
+    raw.is_some_and(|r| r != "null")
 }
 
 impl<'a> Envelope<'a> {
@@ -82,10 +125,44 @@ impl<'a> Envelope<'a> {
         if !crate::wire::looks_like_object(body.as_bytes()) {
             return Err(EnvelopeError::NotJsonObject);
         }
-        serde_json::from_str(body).map_err(|e| match e.classify() {
-            serde_json::error::Category::Data => EnvelopeError::Ambiguous(e.to_string()),
-            _ => EnvelopeError::NotJsonObject,
-        })
+        if let Some(envelope) = Self::read(body) {
+            return Ok(envelope);
+        }
+        serde_json::from_str::<SerdeEnvelope<'a>>(body)
+            .map(Self::from)
+            .map_err(|e| match e.classify() {
+                serde_json::error::Category::Data => EnvelopeError::Ambiguous(e.to_string()),
+                _ => EnvelopeError::NotJsonObject,
+            })
+    }
+
+    /// The envelope in one pass over the body, without `serde_json`'s per-field
+    /// machinery; `None` leaves the body to `serde_json` (a form the one-pass reader
+    /// does not take, a malformed body, or a repeated field, whose error `serde_json`
+    /// words).
+    fn read(body: &'a str) -> Option<Self> {
+        let mut envelope = Self::default();
+        crate::json_scan::object_members(body, |key, raw| {
+            let slot = match key {
+                "callId" => &mut envelope.call_id,
+                "timestamp" => &mut envelope.timestamp,
+                "security" => &mut envelope.security,
+                "eventType" => &mut envelope.event_type,
+                "event" => &mut envelope.event,
+                "operation" => &mut envelope.operation,
+                "step" => &mut envelope.step,
+                "chat_type" => &mut envelope.chat_type,
+                "reason" => &mut envelope.reason,
+                "status" => &mut envelope.status,
+                "user" => &mut envelope.user,
+                "to" => &mut envelope.to,
+                "target" => &mut envelope.target,
+                "payload" => &mut envelope.payload,
+                _ => return true,
+            };
+            slot.replace(raw).is_none()
+        })?;
+        Some(envelope)
     }
 
     /// `callId`, when it is a string.
@@ -112,10 +189,9 @@ impl<'a> Envelope<'a> {
     /// plain JSON integer, or the content of a string of digits. `None` for anything
     /// else (fractions, exponents, out-of-range values), so such requests cannot verify.
     pub fn timestamp_text(&self) -> Option<Cow<'a, str>> {
-        let raw = self.timestamp?;
-        let text = raw.get();
+        let text = self.timestamp?;
         let candidate: Cow<'a, str> = if text.starts_with('"') {
-            json_str(Some(raw))?
+            json_str(Some(text))?
         } else {
             Cow::Borrowed(text)
         };
@@ -134,8 +210,8 @@ impl<'a> Envelope<'a> {
         json_str(self.event_type)
     }
 
-    /// The raw `payload` value, if present.
-    pub fn payload(&self) -> Option<&'a RawValue> {
+    /// The raw JSON text of `payload`, if present.
+    pub fn payload(&self) -> Option<&'a str> {
         self.payload
     }
 
@@ -191,12 +267,23 @@ impl<'a> Envelope<'a> {
         Some(vec![call_id, event_type, who])
     }
 
-    fn payload_head(&self) -> PayloadHead<'a> {
-        match self.payload {
-            Some(p) if p.get().starts_with('{') => {
-                serde_json::from_str(p.get()).unwrap_or_default()
-            }
-            _ => PayloadHead::default(),
+    /// `type` and `operation` of an object `payload`, as raw JSON text (both `None`
+    /// for any other payload, or one that repeats either key).
+    fn payload_head(&self) -> (Option<&'a str>, Option<&'a str>) {
+        let Some(p) = self.payload.filter(|p| p.starts_with('{')) else {
+            return (None, None);
+        };
+        let (mut ty, mut operation) = (None, None);
+        let read = crate::json_scan::object_members(p, |key, raw| match key {
+            "type" => ty.replace(raw).is_none(),
+            "operation" => operation.replace(raw).is_none(),
+            _ => true,
+        });
+        match read {
+            Some(()) => (ty, operation),
+            None => serde_json::from_str::<PayloadHead<'a>>(p)
+                .map(|h| (h.ty.map(RawValue::get), h.operation.map(RawValue::get)))
+                .unwrap_or_default(),
         }
     }
 
@@ -223,10 +310,10 @@ impl<'a> Envelope<'a> {
     pub fn classify(&self) -> AgoraKind {
         let field = |raw| non_empty(json_str(raw));
         if json_str(self.event).as_deref() == Some("group_op_event") {
-            let h = self.payload_head();
+            let (ty, _) = self.payload_head();
             return AgoraKind::GroupOp(Operation::new(
                 field(self.operation).as_deref(),
-                field(h.ty).as_deref(),
+                field(ty).as_deref(),
             ));
         }
         if json_str(self.step).as_deref() == Some("push") {
@@ -238,13 +325,12 @@ impl<'a> Envelope<'a> {
             _ => {}
         }
         if let Some(ct) = field(self.chat_type) {
-            let operation =
-                || Operation::new(field(self.payload_head().operation).as_deref(), None);
+            let operation = || Operation::new(field(self.payload_head().1).as_deref(), None);
             return match ct.as_ref() {
                 "chat" | "groupchat" => AgoraKind::Message(Operation::named(&ct)),
                 "muc" => AgoraKind::Muc(operation()),
                 "roster" => AgoraKind::Roster(operation()),
-                "notify" => match field(self.payload_head().ty).as_deref() {
+                "notify" => match field(self.payload_head().0).as_deref() {
                     Some("reaction") => AgoraKind::Reaction,
                     Some("thread") => AgoraKind::Thread,
                     Some(other) => AgoraKind::Unknown(format!("notify/{other}")),
@@ -271,6 +357,41 @@ impl<'a> Envelope<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every published body is read in one pass, to the same envelope `serde_json`
+    /// reads.
+    #[test]
+    fn the_one_pass_reader_takes_every_fixture_as_serde_json_does() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/agora");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "json") || path.ends_with("manifest.json") {
+                continue;
+            }
+            let body = std::fs::read_to_string(&path).unwrap();
+            let read =
+                Envelope::read(&body).unwrap_or_else(|| panic!("{path:?} left to serde_json"));
+            let serde = Envelope::from(serde_json::from_str::<SerdeEnvelope<'_>>(&body).unwrap());
+            assert_eq!(format!("{read:?}"), format!("{serde:?}"), "{path:?}");
+            assert_eq!(read.payload_head(), serde.payload_head(), "{path:?}");
+            seen += 1;
+        }
+        assert!(seen > 30, "{seen} fixtures");
+    }
+
+    #[test]
+    fn repeated_and_escaped_fields_are_left_to_serde_json() {
+        assert!(Envelope::read(r#"{"callId":"a","callId":"b"}"#).is_none());
+        assert!(Envelope::read(r#"{"call\u0049d":"a"}"#).is_none());
+        let e = Envelope::parse(r#"{"call\u0049d":"a"}"#).unwrap();
+        assert_eq!(e.call_id().as_deref(), Some("a"));
+        let e = Envelope::parse(
+            r#"{"payload":{"type":"ADD","type":"X"},"event":"group_op_event","operation":"O"}"#,
+        )
+        .unwrap();
+        assert_eq!(e.kind(), "group_op_event/O");
+    }
 
     #[test]
     fn timestamp_forms() {

@@ -1,0 +1,331 @@
+//! One validating pass over a JSON object that yields its top-level members as raw
+//! text, for the fields a pipeline must read before it knows which type the body
+//! decodes into (Agora's envelope).
+//!
+//! The reader is conservative: it answers only for input it is certain `serde_json`
+//! accepts, and returns `None` for anything else, valid or not, so that the caller
+//! falls back to `serde_json` and its exact error. Besides malformed input it leaves
+//! to `serde_json`: keys with escapes, numbers with an exponent or more than 18
+//! integer digits (which `serde_json` may find out of range), and nesting deeper than
+//! [`MAX_DEPTH`]. Callbacks seldom carry any of these, so the common body is read
+//! without `serde_json`'s per-field machinery. Like `serde_json` when it skips a
+//! value, it checks that a `\u` escape has four hex digits, not which code point
+//! they name.
+
+/// Deepest nesting the reader follows (`serde_json` allows 128).
+const MAX_DEPTH: usize = 100;
+
+/// Calls `member(key, raw_value)` for each top-level member of the JSON object
+/// `text`, in order, and returns `Some(())` when `text` is a well-formed object with
+/// nothing but whitespace around it. `None` when the input is malformed, uses a form
+/// left to `serde_json` (see the module documentation), or `member` returned `false`.
+pub(crate) fn object_members<'a>(
+    text: &'a str,
+    mut member: impl FnMut(&'a str, &'a str) -> bool,
+) -> Option<()> {
+    let mut r = Reader {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    r.whitespace();
+    r.object(1, &mut member)?;
+    r.whitespace();
+    (r.at == r.bytes.len()).then_some(())
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    fn whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    /// An object at `depth`; `member` sees its members.
+    fn object(
+        &mut self,
+        depth: usize,
+        member: &mut impl FnMut(&'a str, &'a str) -> bool,
+    ) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.eat(b'{')?;
+        self.whitespace();
+        if self.eat(b'}').is_some() {
+            return Some(());
+        }
+        loop {
+            let key_start = self.at + 1;
+            self.string(false)?;
+            let key = self.text.get(key_start..self.at - 1)?;
+            self.whitespace();
+            self.eat(b':')?;
+            self.whitespace();
+            let value_start = self.at;
+            self.value(depth)?;
+            if !member(key, self.text.get(value_start..self.at)?) {
+                return None;
+            }
+            self.whitespace();
+            match self.peek()? {
+                b',' => {
+                    self.at += 1;
+                    self.whitespace();
+                }
+                b'}' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.eat(b'[')?;
+        self.whitespace();
+        if self.eat(b']').is_some() {
+            return Some(());
+        }
+        loop {
+            self.value(depth)?;
+            self.whitespace();
+            match self.peek()? {
+                b',' => {
+                    self.at += 1;
+                    self.whitespace();
+                }
+                b']' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A value inside a container at `depth`.
+    fn value(&mut self, depth: usize) -> Option<()> {
+        match self.peek()? {
+            b'"' => self.string(true),
+            b'{' => self.object(depth + 1, &mut |_, _| true),
+            b'[' => self.array(depth + 1),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    /// A string; with `escapes`, escapes are allowed.
+    fn string(&mut self, escapes: bool) -> Option<()> {
+        self.eat(b'"')?;
+        loop {
+            // Plain characters in one tight search, then the byte that stopped it.
+            let rest = self.bytes.get(self.at..)?;
+            let plain = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            self.at += plain + 1;
+            match rest.get(plain)? {
+                b'"' => return Some(()),
+                b'\\' if escapes => {
+                    let escaped = self.peek()?;
+                    self.at += 1;
+                    match escaped {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                        b'u' => {
+                            let hex = self.bytes.get(self.at..self.at + 4)?;
+                            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                                return None;
+                            }
+                            self.at += 4;
+                        }
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.at + word.len();
+        (self.bytes.get(self.at..end)? == word).then(|| self.at = end)
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?` with at most 18 integer digits; an exponent is
+    /// left to `serde_json`.
+    fn number(&mut self) -> Option<()> {
+        let _ = self.eat(b'-');
+        let start = self.at;
+        match self.peek()? {
+            b'0' => self.at += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.at - start > 18 {
+            return None;
+        }
+        if self.eat(b'.').is_some() {
+            let fraction = self.at;
+            self.digits();
+            if self.at == fraction {
+                return None;
+            }
+        }
+        (!matches!(self.peek(), Some(b'e' | b'E' | b'0'..=b'9'))).then_some(())
+    }
+
+    fn digits(&mut self) {
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.at += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn members(text: &str) -> Option<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        object_members(text, |k, v| {
+            out.push((k.to_owned(), v.to_owned()));
+            true
+        })
+        .map(|()| out)
+    }
+
+    #[test]
+    fn reads_the_top_level_as_raw_text() {
+        let body =
+            " {\"a\": \"x\\n\\u00e9\", \"b\" :{\"c\":[1,-2.50,{\"d\":null}]},\"e\":true,\"f\":0}\n";
+        assert_eq!(
+            members(body).unwrap(),
+            [
+                ("a", "\"x\\n\\u00e9\""),
+                ("b", "{\"c\":[1,-2.50,{\"d\":null}]}"),
+                ("e", "true"),
+                ("f", "0")
+            ]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
+        assert_eq!(members("{}").unwrap(), []);
+    }
+
+    #[test]
+    fn leaves_malformed_and_rare_forms_to_serde_json() {
+        for text in [
+            "",
+            "[]",
+            "{",
+            "{\"a\":1,}",
+            "{\"a\":01}",
+            "{\"a\":1.}",
+            "{\"a\":.5}",
+            "{\"a\":1.5.2}",
+            "{\"a\":1e3}",
+            "{\"a\":1.5E3}",
+            "{\"a\":1234567890123456789}",
+            "{\"a\":\"\\u00G1\"}",
+            "{\"a\":\"\\u00\"}",
+            "{\"a\\n\":1}",
+            "{\"a\":\"\\q\"}",
+            "{\"a\":\"\u{1}\"}",
+            "{\"a\":tru}",
+            "{\"a\":[1 2]}",
+            "{\"a\":{\"b\" 1}}",
+            "{\"a\":1} x",
+            "{\"a\":1}{}",
+            "{'a':1}",
+            "{\"a\":-}",
+        ] {
+            assert_eq!(members(text), None, "{text:?}");
+        }
+        let deep = format!(
+            "{{\"a\":{}{}}}",
+            "[".repeat(MAX_DEPTH),
+            "]".repeat(MAX_DEPTH)
+        );
+        assert_eq!(members(&deep), None);
+    }
+
+    #[test]
+    fn a_refusing_visitor_stops_the_read() {
+        assert_eq!(object_members("{\"a\":1,\"a\":2}", |k, _| k != "a"), None);
+    }
+
+    fn json_text() -> impl Strategy<Value = String> {
+        let atom = prop_oneof![
+            Just("null".to_owned()),
+            Just("true".to_owned()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            any::<f64>().prop_map(|n| format!("{n:?}")),
+            "[ -~\\n\u{e9}\u{1f600}]{0,6}"
+                .prop_map(|s| serde_json::to_string(&s).unwrap_or_default()),
+        ];
+        atom.prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4)
+                    .prop_map(|v| format!("[{}]", v.join(","))),
+                prop::collection::vec(("[a-c\\\\\"]{0,2}", inner), 0..4).prop_map(|v| {
+                    let members: Vec<String> = v
+                        .into_iter()
+                        .map(|(k, v)| {
+                            format!("{} : {v}", serde_json::to_string(&k).unwrap_or_default())
+                        })
+                        .collect();
+                    format!("{{ {} }}", members.join(" , "))
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        /// Whatever the reader accepts, serde_json accepts, with the same members; and
+        /// a body serde_json accepts is only ever refused for a documented reason.
+        #[test]
+        fn agrees_with_serde_json(text in json_text(), cut in any::<prop::sample::Index>(), mutate in any::<bool>()) {
+            let text = if mutate && !text.is_empty() {
+                let mut bytes = text.into_bytes();
+                let i = cut.index(bytes.len());
+                bytes.remove(i);
+                String::from_utf8(bytes).unwrap_or_default()
+            } else {
+                text
+            };
+            let parsed: Result<serde_json::Map<String, serde_json::Value>, _> = serde_json::from_str(&text);
+            if let Some(members) = members(&text) {
+                let map = parsed.map_err(|e| TestCaseError::fail(format!("{text:?} accepted, serde_json says {e}")))?;
+                // serde_json keeps the last of repeated keys.
+                let mut last = serde_json::Map::new();
+                for (k, raw) in members {
+                    let v: serde_json::Value = serde_json::from_str(&raw).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                    last.insert(k, v);
+                }
+                prop_assert_eq!(last, map);
+            }
+        }
+    }
+}
