@@ -33,15 +33,21 @@ impl HandlerFailure {
     }
 }
 
-/// Awaits `fut` for at most `deadline`, turning a panic into [`HandlerFailure::Panic`].
+/// Awaits `fut` for at most `deadline` from `started` (when the caller started it),
+/// turning a panic into [`HandlerFailure::Panic`].
 ///
 /// Needs a Tokio runtime with the time driver enabled.
-pub(crate) async fn run_guarded<T, F>(deadline: Duration, fut: F) -> Result<T, HandlerFailure>
+pub(crate) async fn run_guarded<T, F>(
+    deadline: Duration,
+    started: std::time::Instant,
+    fut: F,
+) -> Result<T, HandlerFailure>
 where
     F: Future<Output = Result<T, BoxError>>,
 {
     // Most handlers finish on their first poll; they need no timer at all.
-    match timeout_if_pending(deadline, AssertUnwindSafe(fut).catch_unwind()).await {
+    let guarded = AssertUnwindSafe(fut).catch_unwind();
+    match timeout_if_pending(deadline, Some(started), guarded).await {
         Err(Elapsed) => Err(HandlerFailure::Deadline(deadline)),
         Ok(Err(panic)) => Err(HandlerFailure::Panic(panic_message(panic.as_ref()))),
         Ok(Ok(Err(e))) => Err(HandlerFailure::Error(e)),
@@ -55,18 +61,26 @@ pub(crate) struct Elapsed;
 
 /// Like `tokio::time::timeout`, but polls `fut` once before arming a timer: a future
 /// that completes at once (a buffered body, a handler that does not wait) costs no
-/// timer registration. The limit still runs from the call.
+/// timer registration, nor a clock read. The limit runs from `since` or, without it,
+/// from the end of that first poll (for futures whose first poll does no work of its
+/// own, such as a body read).
 pub(crate) async fn timeout_if_pending<F: Future>(
     limit: Duration,
+    since: Option<std::time::Instant>,
     fut: F,
 ) -> Result<F::Output, Elapsed> {
-    let started = tokio::time::Instant::now();
     let mut fut = std::pin::pin!(fut);
     match std::future::poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await {
         Poll::Ready(done) => Ok(done),
-        Poll::Pending => tokio::time::timeout_at(started + limit, fut)
-            .await
-            .map_err(|_| Elapsed),
+        Poll::Pending => {
+            let since =
+                since.map_or_else(tokio::time::Instant::now, tokio::time::Instant::from_std);
+            // Boxed: the timer is large, and keeping it inline would enlarge every
+            // request's future for the handlers that never need it.
+            Box::pin(tokio::time::timeout_at(since + limit, fut))
+                .await
+                .map_err(|_| Elapsed)
+        }
     }
 }
 
@@ -88,14 +102,17 @@ mod tests {
     async fn outcomes() {
         let d = Duration::from_millis(50);
         assert_eq!(
-            run_guarded(d, async { Ok::<_, BoxError>(1) })
+            run_guarded(d, std::time::Instant::now(), async { Ok::<_, BoxError>(1) })
                 .await
                 .unwrap(),
             1
         );
-        let e = run_guarded(d, async { Err::<(), BoxError>("bad".into()) }).await;
+        let e = run_guarded(d, std::time::Instant::now(), async {
+            Err::<(), BoxError>("bad".into())
+        })
+        .await;
         assert!(matches!(e, Err(HandlerFailure::Error(_))));
-        let p = run_guarded(d, async {
+        let p = run_guarded(d, std::time::Instant::now(), async {
             if d.as_millis() > 0 {
                 panic!("boom");
             }
@@ -103,7 +120,7 @@ mod tests {
         })
         .await;
         assert!(matches!(p, Err(HandlerFailure::Panic(ref m)) if m == "boom"));
-        let t = run_guarded(d, async {
+        let t = run_guarded(d, std::time::Instant::now(), async {
             tokio::time::sleep(Duration::from_secs(5)).await;
             Ok::<(), BoxError>(())
         })

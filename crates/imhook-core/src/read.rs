@@ -77,7 +77,7 @@ where
     };
     match timeout {
         // A body already buffered by the framework is read on the first poll: no timer.
-        Some(t) => crate::exec::timeout_if_pending(t, read)
+        Some(t) => crate::exec::timeout_if_pending(t, None, read)
             .await
             .unwrap_or(Err(BodyError::Timeout)),
         None => read.await,

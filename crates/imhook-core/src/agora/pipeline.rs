@@ -33,16 +33,24 @@ struct Admitted<'r> {
     key: Option<IdempotencyKey>,
 }
 
+/// What authentication (step 3) yields: the request's identity and, when it takes part
+/// in de-duplication, its key.
+struct Authenticated<'r> {
+    body: &'r str,
+    kind: AgoraKind,
+    ctx: AgoraContext,
+    key: Option<IdempotencyKey>,
+}
+
 impl AgoraConfig {
-    /// Steps 3–4 for `route`: the envelope read, the kind classified, `security`
-    /// checked, the callback's key claimed. `Err` is the exact reply, including the
-    /// answer to a duplicate (`duplicate`).
-    async fn admit_request<'r>(
+    /// Step 3 for `route`: the envelope read, the kind classified, `security` checked,
+    /// the de-duplication key derived. Synchronous, so that none of its working state
+    /// is kept in the request's future across the store's await.
+    fn authenticate<'r>(
         &self,
         route: Route,
         req: &'r Inbound<'_>,
-        duplicate: fn(&AgoraConfig) -> Outbound,
-    ) -> Result<Admitted<'r>, Outbound> {
+    ) -> Result<Authenticated<'r>, Outbound> {
         let body = std::str::from_utf8(&req.body).map_err(|_| {
             tracing::warn!(provider = "agora", "rejected: body is not UTF-8");
             reply::bad_request()
@@ -76,31 +84,15 @@ impl AgoraConfig {
         // carrying a genuine callId must never make the provider's signed callback a
         // duplicate, nor be suppressed by it.
         let dedupe = auth.authenticated && (route == Route::PostSend || self.dedupe_pre_send);
-        let mut key = None;
-        let claim = match env.dedup_parts(&typed_kind).filter(|_| dedupe) {
-            Some(parts) => {
-                let mut key_parts = vec!["agora", route.as_str()];
+        let key = env
+            .dedup_parts(&typed_kind)
+            .filter(|_| dedupe)
+            .map(|parts| {
+                let mut key_parts = Vec::with_capacity(2 + parts.len());
+                key_parts.extend(["agora", route.as_str()]);
                 key_parts.extend(parts.iter().map(|p| p.as_ref()));
-                let claimed = IdempotencyKey::from_parts(&key_parts);
-                key = Some(claimed);
-                let lease = lease(self.deadline(route));
-                match ClaimGuard::acquire(&self.store, claimed, lease, self.ttl, "agora").await {
-                    Ok(Acquired::Guard(guard)) => Some(guard),
-                    Ok(Acquired::Duplicate(state)) => {
-                        tracing::info!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&kind), call_id = ?Untrusted(call_id.as_deref().unwrap_or("")), state = ?state, "duplicate callback acknowledged");
-                        return Err(duplicate(self));
-                    }
-                    Err(e) => {
-                        tracing::error!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&kind), error = %e, "de-duplication store failed");
-                        match self.store_failure {
-                            StoreFailurePolicy::Process => None,
-                            StoreFailurePolicy::Retry => return Err(reply::store_unavailable()),
-                        }
-                    }
-                }
-            }
-            None => None,
-        };
+                IdempotencyKey::from_parts(&key_parts)
+            });
         let ctx = AgoraContext {
             route,
             authenticated: auth.authenticated,
@@ -110,9 +102,51 @@ impl AgoraConfig {
             raw: req.body.clone(),
             peer: req.peer,
         };
-        Ok(Admitted {
+        Ok(Authenticated {
             body,
             kind: typed_kind,
+            ctx,
+            key,
+        })
+    }
+
+    /// Steps 3–4 for `route`: [`Self::authenticate`], then the callback's key claimed.
+    /// `Err` is the exact reply, including the answer to a duplicate (`duplicate`).
+    async fn admit_request<'r>(
+        &self,
+        route: Route,
+        req: &'r Inbound<'_>,
+        duplicate: fn(&AgoraConfig) -> Outbound,
+    ) -> Result<Admitted<'r>, Outbound> {
+        let Authenticated {
+            body,
+            kind,
+            ctx,
+            key,
+        } = self.authenticate(route, req)?;
+        let claim = match key {
+            Some(claimed) => {
+                let lease = lease(self.deadline(route));
+                match ClaimGuard::acquire(&self.store, claimed, lease, self.ttl, "agora").await {
+                    Ok(Acquired::Guard(guard)) => Some(guard),
+                    Ok(Acquired::Duplicate(state)) => {
+                        tracing::info!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&ctx.kind), call_id = ?Untrusted(ctx.call_id.as_deref().unwrap_or("")), state = ?state, "duplicate callback acknowledged");
+                        return Err(duplicate(self));
+                    }
+                    Err(e) => {
+                        tracing::error!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&ctx.kind), error = %e, "de-duplication store failed");
+                        match self.store_failure {
+                            StoreFailurePolicy::Process => None,
+                            StoreFailurePolicy::Retry => return Err(reply::store_unavailable()),
+                        }
+                    }
+                }
+            }
+            None => None,
+        };
+        Ok(Admitted {
+            body,
+            kind,
             ctx,
             claim,
             key,
@@ -129,7 +163,6 @@ impl AgoraConfig {
             ctx: a.ctx,
             event,
             claim: a.claim,
-            key: a.key,
         })
     }
 
@@ -173,7 +206,6 @@ pub struct PostSendCallback {
     /// The decoded event.
     pub event: AgoraEvent,
     claim: Option<ClaimGuard>,
-    key: Option<IdempotencyKey>,
 }
 
 impl PostSendCallback {
@@ -315,7 +347,7 @@ macro_rules! agora_endpoint {
                 let label = $route.label();
                 let span = telemetry::callback_span("agora", label);
                 let started = Instant::now();
-                let out = self.run(req, started).instrument(span).await;
+                let out = self.run(&req, started).instrument(span).await;
                 telemetry::request_time("agora", label, started.elapsed());
                 out
             }
@@ -377,33 +409,54 @@ fn handled(ctx: &AgoraContext, known: bool, out: &Outbound, outcome: &str, start
 
 impl PostSendEndpoint {
     /// Steps 3–7 of one request, inside its callback span.
-    async fn run(&self, req: Inbound<'_>, started: Instant) -> Outbound {
+    async fn run(&self, req: &Inbound<'_>, started: Instant) -> Outbound {
         let label = Route::PostSend.label();
         // The wall clock is read only when a forward record will carry it.
         let received_at = self.config.forward.as_ref().map_or(0, |_| now_millis());
-        let PostSendCallback {
+        let Admitted {
+            body,
+            kind,
             ctx,
-            event,
             claim,
             key,
-        } = match self.config.admit_post_send(&req).await {
-            Ok(cb) => cb,
+        } = match Box::pin(
+            self.config
+                .admit_request(Route::PostSend, req, |_| reply::ack()),
+        )
+        .await
+        {
+            Ok(admitted) => admitted,
             Err(out) => return not_dispatched(out, started),
         };
-        let known = event.is_known();
-        let facts = forward_facts(&ctx, known, key, received_at);
-        if let Some(engine) = self.config.forward.as_deref() {
-            // Forward mode: stored for a worker, acknowledged once the write is confirmed.
-            let (out, outcome) = facts.store(engine, claim, reply::ack()).await;
-            telemetry::callback("agora", label, &ctx.kind, known, outcome);
-            handled(&ctx, known, &out, outcome.as_str(), started);
-            return out;
-        }
-        let decode_failed = matches!(&event, AgoraEvent::Unknown(u) if u.error.is_some());
+        // The event is decoded and handed over in one block, so that it is not kept in
+        // this future (several hundred bytes) across the awaits below.
+        let (known, decode_failed, next) = {
+            let event = AgoraEvent::decode_as(&kind, body);
+            let known = event.is_known();
+            let decode_failed = matches!(&event, AgoraEvent::Unknown(u) if u.error.is_some());
+            let next = match self.config.forward.as_deref() {
+                Some(engine) => Err(engine),
+                None => Ok(self.handler.handle(&ctx, event)),
+            };
+            (known, decode_failed, next)
+        };
+        let handling = match next {
+            Ok(handling) => handling,
+            Err(engine) => {
+                // Forward mode: stored for a worker, acknowledged once the write is
+                // confirmed. Boxed: the write's state is large, and only this mode has it.
+                let facts = forward_facts(&ctx, known, key, received_at);
+                let (out, outcome) = Box::pin(facts.store(engine, claim, reply::ack())).await;
+                telemetry::callback("agora", label, &ctx.kind, known, outcome);
+                handled(&ctx, known, &out, outcome.as_str(), started);
+                return out;
+            }
+        };
         let handler_started = Instant::now();
         let result = run_guarded(
             self.config.deadline(Route::PostSend),
-            self.handler.handle(&ctx, event),
+            handler_started,
+            handling,
         )
         .await;
         telemetry::handler_time("agora", label, handler_started.elapsed());
@@ -450,23 +503,31 @@ impl PostSendEndpoint {
 
 impl PreSendEndpoint {
     /// Steps 3–7 of one request, inside its callback span.
-    async fn run(&self, req: Inbound<'_>, started: Instant) -> Outbound {
+    async fn run(&self, req: &Inbound<'_>, started: Instant) -> Outbound {
         let label = Route::PreSend.label();
         // The wall clock is read only when a forward record will carry it.
         let received_at = self.config.forward.as_ref().map_or(0, |_| now_millis());
-        let PreSendCallback {
-            ctx,
-            event,
-            claim,
-            key,
-        } = match self.config.admit_pre_send(&req).await {
-            Ok(cb) => cb,
-            Err(out) => return not_dispatched(out, started),
+        // The request is taken apart in one block (and the admission boxed), so that
+        // neither is kept in this future across the awaits below.
+        let ctx;
+        let (claim, key, handling) = {
+            let PreSendCallback {
+                ctx: admitted,
+                event,
+                claim,
+                key,
+            } = match Box::pin(self.config.admit_pre_send(req)).await {
+                Ok(cb) => cb,
+                Err(out) => return not_dispatched(out, started),
+            };
+            ctx = admitted;
+            (claim, key, self.handler.pre_send(&ctx, event))
         };
         let handler_started = Instant::now();
         let result = run_guarded(
             self.config.deadline(Route::PreSend),
-            self.handler.pre_send(&ctx, event),
+            handler_started,
+            handling,
         )
         .await;
         telemetry::handler_time("agora", label, handler_started.elapsed());
@@ -505,9 +566,7 @@ impl PreSendEndpoint {
         handled(&ctx, true, &out, outcome, started);
         if let Some(engine) = self.config.forward.as_deref() {
             // Decided inline; the audit record follows the decision.
-            forward_facts(&ctx, true, key, received_at)
-                .audit(engine, &out)
-                .await;
+            Box::pin(forward_facts(&ctx, true, key, received_at).audit(engine, &out)).await;
         }
         out
     }

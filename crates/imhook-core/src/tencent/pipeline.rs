@@ -283,7 +283,7 @@ impl Endpoint for TencentEndpoint {
     async fn process(&self, req: Inbound<'_>) -> Outbound {
         let span = telemetry::callback_span("tencent", "tencent");
         let started = Instant::now();
-        let out = self.run(req, started).instrument(span).await;
+        let out = self.run(&req, started).instrument(span).await;
         telemetry::request_time("tencent", "tencent", started.elapsed());
         out
     }
@@ -291,73 +291,82 @@ impl Endpoint for TencentEndpoint {
 
 impl TencentEndpoint {
     /// Steps 3–7 of one request, inside its callback span.
-    async fn run(&self, req: Inbound<'_>, started: Instant) -> Outbound {
+    async fn run(&self, req: &Inbound<'_>, started: Instant) -> Outbound {
         // The wall clock is read only when a forward record will carry it.
         let received_at = self.config.forward.as_ref().map_or(0, |_| now_millis());
-        let TencentCallback {
-            ctx,
-            event,
-            claim,
-            key,
-        } = match self.config.admit_request(&req).await {
-            Ok(v) => v,
-            Err(out) => {
+        // The event is taken apart in one block (and the admission boxed), so that
+        // neither is kept in this future (several hundred bytes each) across the awaits
+        // below.
+        let ctx;
+        let (claim, key, known, decode_failed, before, before_fallback, next) = {
+            let TencentCallback {
+                ctx: admitted,
+                event,
+                claim,
+                key,
+            } = match Box::pin(self.config.admit_request(req)).await {
+                Ok(v) => v,
+                Err(out) => {
+                    tracing::info!(
+                        provider = "tencent",
+                        status = out.status,
+                        latency_us = started.elapsed().as_micros() as u64,
+                        "callback not dispatched"
+                    );
+                    return out;
+                }
+            };
+            ctx = admitted;
+            let known = event.is_known();
+            let decode_failed = matches!(&event, TencentEvent::Unknown(u) if u.error.is_some());
+            let before = event.is_before();
+            // A Before callback's failure reply depends on the event (the Sns targets),
+            // so it is taken before the event moves into the handler; an After one is
+            // the policy's.
+            let before_fallback = before.then(|| self.config.failure_reply(&event));
+            let next = match (self.config.forward.as_deref(), &before_fallback) {
+                (Some(engine), _) if !before => Next::Forward(engine),
+                // The handler's verdict on a body it cannot see would be thrown away:
+                // the failure policy answers without calling it.
+                (_, Some(fallback)) if decode_failed => Next::Answer(fallback.clone()),
+                _ => Next::Handle(self.handler.handle(&ctx, event)),
+            };
+            (
+                claim,
+                key,
+                known,
+                decode_failed,
+                before,
+                before_fallback,
+                next,
+            )
+        };
+        let (result, before_fallback) = match next {
+            Next::Forward(engine) => {
+                // Forward mode: stored for a worker, acknowledged once the write is
+                // confirmed. Boxed: the write's state is large, and only this mode has it.
+                let ack = reply::outbound(&Reply::ok());
+                let facts = forward_facts(&ctx, known, key, received_at);
+                let (out, outcome) = Box::pin(facts.store(engine, claim, ack)).await;
+                telemetry::callback("tencent", "tencent", &ctx.command, known, outcome);
                 tracing::info!(
                     provider = "tencent",
+                    kind = ?Untrusted(&ctx.command),
+                    known,
                     status = out.status,
+                    outcome = outcome.as_str(),
                     latency_us = started.elapsed().as_micros() as u64,
-                    "callback not dispatched"
+                    "callback forwarded"
                 );
                 return out;
             }
-        };
-        let known = event.is_known();
-        let decode_failed = matches!(&event, TencentEvent::Unknown(u) if u.error.is_some());
-        let before = event.is_before();
-        let forward = self.config.forward.as_deref();
-        let facts = ForwardFacts {
-            provider: "tencent",
-            route: "tencent",
-            kind: &ctx.command,
-            body: &ctx.raw,
-            query: &ctx.query,
-            authenticated: ctx.signed,
-            known,
-            key,
-            received_at,
-        };
-        if let (Some(engine), false) = (forward, before) {
-            // Forward mode: stored for a worker, acknowledged once the write is confirmed.
-            let ack = reply::outbound(&Reply::ok());
-            let (out, outcome) = facts.store(engine, claim, ack).await;
-            telemetry::callback("tencent", "tencent", &ctx.command, known, outcome);
-            tracing::info!(
-                provider = "tencent",
-                kind = ?Untrusted(&ctx.command),
-                known,
-                status = out.status,
-                outcome = outcome.as_str(),
-                latency_us = started.elapsed().as_micros() as u64,
-                "callback forwarded"
-            );
-            return out;
-        }
-        // A Before callback's failure reply depends on the event (the Sns targets), so it
-        // is taken before the event moves into the handler; an After one is the policy's.
-        let before_fallback = before.then(|| self.config.failure_reply(&event));
-        let (result, before_fallback) = match before_fallback {
-            // The handler's verdict on a body it cannot see would be thrown away: the
-            // failure policy answers without calling it.
-            Some(fallback) if decode_failed => (Ok(Answer::from_reply(fallback)), None),
-            fallback => {
+            Next::Answer(fallback) => (Ok(Answer::from_reply(fallback)), None),
+            Next::Handle(handling) => {
                 let handler_started = Instant::now();
-                let result = run_guarded(
-                    self.config.handler_deadline(),
-                    self.handler.handle(&ctx, event),
-                )
-                .await;
+                let result =
+                    run_guarded(self.config.handler_deadline(), handler_started, handling).await;
                 telemetry::handler_time("tencent", "tencent", handler_started.elapsed());
-                (result, fallback)
+                (result, before_fallback)
             }
         };
         telemetry::callback(
@@ -394,10 +403,41 @@ impl TencentEndpoint {
             "callback handled"
         );
         let out = reply::outbound(&answer);
-        if let Some(engine) = forward {
+        if let Some(engine) = self.config.forward.as_deref() {
             // A Before callback was decided inline; its audit record follows the decision.
-            facts.audit(engine, &out).await;
+            let facts = forward_facts(&ctx, known, key, received_at);
+            Box::pin(facts.audit(engine, &out)).await;
         }
         out
     }
+}
+
+/// What forward mode writes of a Tencent callback.
+fn forward_facts(
+    ctx: &TencentContext,
+    known: bool,
+    key: Option<IdempotencyKey>,
+    received_at: u64,
+) -> ForwardFacts<'_> {
+    ForwardFacts {
+        provider: "tencent",
+        route: "tencent",
+        kind: &ctx.command,
+        body: &ctx.raw,
+        query: &ctx.query,
+        authenticated: ctx.signed,
+        known,
+        key,
+        received_at,
+    }
+}
+
+/// What a Tencent request does once admitted.
+enum Next<'a> {
+    /// Stored for a worker (forward mode, After callbacks).
+    Forward(&'a dyn crate::forward::Forward),
+    /// Answered by the failure policy without calling the handler.
+    Answer(Reply),
+    /// The handler runs.
+    Handle(std::pin::Pin<Box<dyn Future<Output = Result<Answer, crate::BoxError>> + Send + 'a>>),
 }
