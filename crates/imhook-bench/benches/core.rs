@@ -283,3 +283,46 @@ mod endpoint {
         });
     }
 }
+
+/// The de-duplication step on its own: the key derived from the request's identity,
+/// and a claim plus its completion in the in-memory store, which is kept full (100,000
+/// keys) and sees a new key every time, as under the HTTP load.
+mod dedupe {
+    use super::*;
+    use imhook_core::{IdempotencyKey, IdempotencyStore, MemoryStore};
+    use std::time::Duration;
+
+    #[divan::bench]
+    fn key_from_parts(b: Bencher<'_, '_>) {
+        let id = "bench-org#bench-app_1733580000000000000_123456";
+        b.bench(|| IdempotencyKey::from_parts(black_box(&["agora", "post_send", id])));
+    }
+
+    #[divan::bench]
+    fn memory_claim_complete_full_store(b: Bencher<'_, '_>) {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let store = MemoryStore::new(100_000);
+        let keys: Vec<IdempotencyKey> = (0..1_000_000u32)
+            .map(|i| IdempotencyKey::from_parts(&["agora", "post_send", &i.to_string()]))
+            .collect();
+        let (lease, ttl) = (Duration::from_secs(12), Duration::from_secs(4 * 24 * 3600));
+        let mut i = 0usize;
+        rt.block_on(async {
+            for key in keys.iter().take(200_000) {
+                store.claim(key, lease).await.unwrap();
+                store.complete(key, ttl).await.unwrap();
+            }
+        });
+        i += 200_000;
+        b.bench_local(|| {
+            i = (i + 1) % keys.len();
+            let key = &keys[i];
+            rt.block_on(async {
+                store.claim(key, lease).await.unwrap();
+                store.complete(key, ttl).await.unwrap();
+            })
+        });
+    }
+}

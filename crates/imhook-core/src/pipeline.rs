@@ -122,7 +122,7 @@ impl ForwardFacts<'_> {
     /// 503 (the one 5xx of forward mode) with the claim released, so that the
     /// provider's retry is stored.
     pub(crate) async fn store(
-        &self,
+        self,
         engine: &dyn crate::forward::Forward,
         claim: Option<crate::ClaimGuard>,
         ack: Outbound,
@@ -146,7 +146,7 @@ impl ForwardFacts<'_> {
 
     /// A Before / pre-send callback decided inline: its audit record, carrying the
     /// reply sent. A failure is logged; the decision stands.
-    pub(crate) async fn audit(&self, engine: &dyn crate::forward::Forward, reply: &Outbound) {
+    pub(crate) async fn audit(self, engine: &dyn crate::forward::Forward, reply: &Outbound) {
         let _ = self.forward(engine, reply.body.clone()).await;
     }
 

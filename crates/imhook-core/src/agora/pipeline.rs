@@ -445,8 +445,9 @@ impl PostSendEndpoint {
             Err(engine) => {
                 // Forward mode: stored for a worker, acknowledged once the write is
                 // confirmed. Boxed: the write's state is large, and only this mode has it.
-                let facts = forward_facts(&ctx, known, key, received_at);
-                let (out, outcome) = Box::pin(facts.store(engine, claim, reply::ack())).await;
+                let storing =
+                    forward_facts(&ctx, known, key, received_at).store(engine, claim, reply::ack());
+                let (out, outcome) = Box::pin(storing).await;
                 telemetry::callback("agora", label, &ctx.kind, known, outcome);
                 handled(&ctx, known, &out, outcome.as_str(), started);
                 return out;

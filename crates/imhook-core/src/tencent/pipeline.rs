@@ -346,8 +346,9 @@ impl TencentEndpoint {
                 // Forward mode: stored for a worker, acknowledged once the write is
                 // confirmed. Boxed: the write's state is large, and only this mode has it.
                 let ack = reply::outbound(&Reply::ok());
-                let facts = forward_facts(&ctx, known, key, received_at);
-                let (out, outcome) = Box::pin(facts.store(engine, claim, ack)).await;
+                let storing =
+                    forward_facts(&ctx, known, key, received_at).store(engine, claim, ack);
+                let (out, outcome) = Box::pin(storing).await;
                 telemetry::callback("tencent", "tencent", &ctx.command, known, outcome);
                 tracing::info!(
                     provider = "tencent",
@@ -405,8 +406,7 @@ impl TencentEndpoint {
         let out = reply::outbound(&answer);
         if let Some(engine) = self.config.forward.as_deref() {
             // A Before callback was decided inline; its audit record follows the decision.
-            let facts = forward_facts(&ctx, known, key, received_at);
-            Box::pin(facts.audit(engine, &out)).await;
+            Box::pin(forward_facts(&ctx, known, key, received_at).audit(engine, &out)).await;
         }
         out
     }
