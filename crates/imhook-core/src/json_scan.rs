@@ -61,59 +61,48 @@ impl<'a> Reader<'a> {
         depth: usize,
         member: &mut impl FnMut(&'a str, &'a str) -> bool,
     ) -> Option<()> {
-        if depth > MAX_DEPTH {
-            return None;
-        }
-        self.eat(b'{')?;
-        self.whitespace();
-        if self.eat(b'}').is_some() {
-            return Some(());
-        }
-        loop {
-            let key_start = self.at + 1;
-            self.string(false)?;
-            let key = self.text.get(key_start..self.at - 1)?;
-            self.whitespace();
-            self.eat(b':')?;
-            self.whitespace();
-            let value_start = self.at;
-            self.value(depth)?;
-            if !member(key, self.text.get(value_start..self.at)?) {
-                return None;
-            }
-            self.whitespace();
-            match self.peek()? {
-                b',' => {
-                    self.at += 1;
-                    self.whitespace();
-                }
-                b'}' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                _ => return None,
-            }
-        }
+        self.container(depth, [b'{', b'}'], |r| {
+            let key_start = r.at + 1;
+            r.string(false)?;
+            let key = r.text.get(key_start..r.at - 1)?;
+            r.whitespace();
+            r.eat(b':')?;
+            r.whitespace();
+            let value_start = r.at;
+            r.value(depth)?;
+            member(key, r.text.get(value_start..r.at)?).then_some(())
+        })
     }
 
     fn array(&mut self, depth: usize) -> Option<()> {
+        self.container(depth, [b'[', b']'], |r| r.value(depth))
+    }
+
+    /// A container at `depth` from `open` to `close`, its comma-separated items read by
+    /// `item`.
+    fn container(
+        &mut self,
+        depth: usize,
+        [open, close]: [u8; 2],
+        mut item: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
         if depth > MAX_DEPTH {
             return None;
         }
-        self.eat(b'[')?;
+        self.eat(open)?;
         self.whitespace();
-        if self.eat(b']').is_some() {
+        if self.eat(close).is_some() {
             return Some(());
         }
         loop {
-            self.value(depth)?;
+            item(self)?;
             self.whitespace();
             match self.peek()? {
                 b',' => {
                     self.at += 1;
                     self.whitespace();
                 }
-                b']' => {
+                b if b == close => {
                     self.at += 1;
                     return Some(());
                 }
