@@ -34,6 +34,66 @@ pub(crate) fn object_members<'a>(
     (r.at == r.bytes.len()).then_some(())
 }
 
+/// Reads the members of the JSON object `text` into a fresh `T` with `member(state,
+/// key, raw_value)`, in one pass with [`object_members`] when it takes the input, else
+/// through `serde_json` ([`serde_members`]), which words the error of a malformed body
+/// or of a member `member` refuses (a repeated field).
+pub(crate) fn members<'a, T: Default>(
+    text: &'a str,
+    mut member: impl FnMut(&mut T, &str, &'a str) -> bool,
+) -> Result<T, serde_json::Error> {
+    let mut state = T::default();
+    if object_members(text, |key, raw| member(&mut state, key, raw)).is_some() {
+        return Ok(state);
+    }
+    let mut state = T::default();
+    serde_members(text, |key, raw| member(&mut state, key, raw))?;
+    Ok(state)
+}
+
+/// [`object_members`] by `serde_json`, which takes every form (escaped keys are
+/// unescaped) and words every error; a member `member` refuses is reported as a
+/// duplicate field.
+pub(crate) fn serde_members<'a>(
+    text: &'a str,
+    member: impl FnMut(&str, &'a str) -> bool,
+) -> Result<(), serde_json::Error> {
+    use serde::de::{DeserializeSeed, Error, MapAccess, Visitor};
+    use serde_json::value::RawValue;
+
+    struct Members<F>(F);
+
+    impl<'de, F: FnMut(&str, &'de str) -> bool> Visitor<'de> for Members<F> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                let raw: &'de RawValue = map.next_value()?;
+                if !(self.0)(&key, raw.get()) {
+                    return Err(A::Error::custom(format_args!("duplicate field `{key}`")));
+                }
+            }
+            Ok(())
+        }
+    }
+
+    impl<'de, F: FnMut(&str, &'de str) -> bool> DeserializeSeed<'de> for Members<F> {
+        type Value = ();
+
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_str(text);
+    Members(member).deserialize(&mut de)?;
+    de.end()
+}
+
 struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],

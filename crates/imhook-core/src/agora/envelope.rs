@@ -2,8 +2,6 @@
 //! read in one borrowed pass over the raw body.
 
 use super::catalogue::{AgoraKind, Named, Operation};
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 
 /// The discriminators and signature inputs of a request, borrowed from the raw body.
@@ -26,72 +24,6 @@ pub struct Envelope<'a> {
     to: Option<&'a str>,
     target: Option<&'a str>,
     payload: Option<&'a str>,
-}
-
-/// [`Envelope`]'s fields as `serde_json` reads them, for the bodies the one-pass
-/// reader leaves to it (rare forms, and every malformed body, whose exact error it
-/// gives).
-#[derive(Deserialize)]
-struct SerdeEnvelope<'a> {
-    #[serde(rename = "callId", borrow, default)]
-    call_id: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    timestamp: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    security: Option<&'a RawValue>,
-    #[serde(rename = "eventType", borrow, default)]
-    event_type: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    event: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    operation: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    step: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    chat_type: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    reason: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    status: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    user: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    to: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    target: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    payload: Option<&'a RawValue>,
-}
-
-impl<'a> From<SerdeEnvelope<'a>> for Envelope<'a> {
-    fn from(e: SerdeEnvelope<'a>) -> Self {
-        let text = |raw: Option<&'a RawValue>| raw.map(RawValue::get);
-        Self {
-            call_id: text(e.call_id),
-            timestamp: text(e.timestamp),
-            security: text(e.security),
-            event_type: text(e.event_type),
-            event: text(e.event),
-            operation: text(e.operation),
-            step: text(e.step),
-            chat_type: text(e.chat_type),
-            reason: text(e.reason),
-            status: text(e.status),
-            user: text(e.user),
-            to: text(e.to),
-            target: text(e.target),
-            payload: text(e.payload),
-        }
-    }
-}
-
-/// Discriminators inside `payload`.
-#[derive(Debug, Default, Deserialize)]
-struct PayloadHead<'a> {
-    #[serde(rename = "type", borrow, default)]
-    ty: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    operation: Option<&'a RawValue>,
 }
 
 /// Why a body cannot be read as a callback envelope.
@@ -125,44 +57,33 @@ impl<'a> Envelope<'a> {
         if !crate::wire::looks_like_object(body.as_bytes()) {
             return Err(EnvelopeError::NotJsonObject);
         }
-        if let Some(envelope) = Self::read(body) {
-            return Ok(envelope);
-        }
-        serde_json::from_str::<SerdeEnvelope<'a>>(body)
-            .map(Self::from)
-            .map_err(|e| match e.classify() {
-                serde_json::error::Category::Data => EnvelopeError::Ambiguous(e.to_string()),
-                _ => EnvelopeError::NotJsonObject,
-            })
+        crate::json_scan::members(body, Self::set).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => EnvelopeError::Ambiguous(e.to_string()),
+            _ => EnvelopeError::NotJsonObject,
+        })
     }
 
-    /// The envelope in one pass over the body, without `serde_json`'s per-field
-    /// machinery; `None` leaves the body to `serde_json` (a form the one-pass reader
-    /// does not take, a malformed body, or a repeated field, whose error `serde_json`
-    /// words).
-    fn read(body: &'a str) -> Option<Self> {
-        let mut envelope = Self::default();
-        crate::json_scan::object_members(body, |key, raw| {
-            let slot = match key {
-                "callId" => &mut envelope.call_id,
-                "timestamp" => &mut envelope.timestamp,
-                "security" => &mut envelope.security,
-                "eventType" => &mut envelope.event_type,
-                "event" => &mut envelope.event,
-                "operation" => &mut envelope.operation,
-                "step" => &mut envelope.step,
-                "chat_type" => &mut envelope.chat_type,
-                "reason" => &mut envelope.reason,
-                "status" => &mut envelope.status,
-                "user" => &mut envelope.user,
-                "to" => &mut envelope.to,
-                "target" => &mut envelope.target,
-                "payload" => &mut envelope.payload,
-                _ => return true,
-            };
-            slot.replace(raw).is_none()
-        })?;
-        Some(envelope)
+    /// Keeps `raw` when `key` is one of the envelope's fields; `false` when the field
+    /// was already set (a repeated field makes the body ambiguous).
+    fn set(&mut self, key: &str, raw: &'a str) -> bool {
+        let slot = match key {
+            "callId" => &mut self.call_id,
+            "timestamp" => &mut self.timestamp,
+            "security" => &mut self.security,
+            "eventType" => &mut self.event_type,
+            "event" => &mut self.event,
+            "operation" => &mut self.operation,
+            "step" => &mut self.step,
+            "chat_type" => &mut self.chat_type,
+            "reason" => &mut self.reason,
+            "status" => &mut self.status,
+            "user" => &mut self.user,
+            "to" => &mut self.to,
+            "target" => &mut self.target,
+            "payload" => &mut self.payload,
+            _ => return true,
+        };
+        slot.replace(raw).is_none()
     }
 
     /// `callId`, when it is a string.
@@ -210,9 +131,9 @@ impl<'a> Envelope<'a> {
         json_str(self.event_type)
     }
 
-    /// The raw JSON text of `payload`, if present.
+    /// The raw JSON text of `payload`, if present and not `null`.
     pub fn payload(&self) -> Option<&'a str> {
-        self.payload
+        self.payload.filter(|p| *p != "null")
     }
 
     /// The parts of the de-duplication key of a request of kind `kind` (from
@@ -273,18 +194,12 @@ impl<'a> Envelope<'a> {
         let Some(p) = self.payload.filter(|p| p.starts_with('{')) else {
             return (None, None);
         };
-        let (mut ty, mut operation) = (None, None);
-        let read = crate::json_scan::object_members(p, |key, raw| match key {
-            "type" => ty.replace(raw).is_none(),
-            "operation" => operation.replace(raw).is_none(),
+        crate::json_scan::members(p, |(ty, operation): &mut (_, _), key, raw| match key {
+            "type" => Option::replace(ty, raw).is_none(),
+            "operation" => Option::replace(operation, raw).is_none(),
             _ => true,
-        });
-        match read {
-            Some(()) => (ty, operation),
-            None => serde_json::from_str::<PayloadHead<'a>>(p)
-                .map(|h| (h.ty.map(RawValue::get), h.operation.map(RawValue::get)))
-                .unwrap_or_default(),
-        }
+        })
+        .unwrap_or_default()
     }
 
     /// The kind id of a post-send request: [`Envelope::classify`],
@@ -345,8 +260,8 @@ impl<'a> Envelope<'a> {
             };
         }
         if let Some(reason) = field(self.reason)
-            && self.status.is_some()
-            && self.user.is_some()
+            && is_present(self.status)
+            && is_present(self.user)
         {
             return AgoraKind::UserStatus(Operation::new(Some(&reason), None));
         }
@@ -370,9 +285,11 @@ mod tests {
                 continue;
             }
             let body = std::fs::read_to_string(&path).unwrap();
-            let read =
-                Envelope::read(&body).unwrap_or_else(|| panic!("{path:?} left to serde_json"));
-            let serde = Envelope::from(serde_json::from_str::<SerdeEnvelope<'_>>(&body).unwrap());
+            let mut read = Envelope::default();
+            crate::json_scan::object_members(&body, |k, v| read.set(k, v))
+                .unwrap_or_else(|| panic!("{path:?} left to serde_json"));
+            let mut serde = Envelope::default();
+            crate::json_scan::serde_members(&body, |k, v| serde.set(k, v)).unwrap();
             assert_eq!(format!("{read:?}"), format!("{serde:?}"), "{path:?}");
             assert_eq!(read.payload_head(), serde.payload_head(), "{path:?}");
             seen += 1;
@@ -382,8 +299,16 @@ mod tests {
 
     #[test]
     fn repeated_and_escaped_fields_are_left_to_serde_json() {
-        assert!(Envelope::read(r#"{"callId":"a","callId":"b"}"#).is_none());
-        assert!(Envelope::read(r#"{"call\u0049d":"a"}"#).is_none());
+        let one_pass = |body| {
+            let mut e = Envelope::default();
+            crate::json_scan::object_members(body, |k, v| e.set(k, v))
+        };
+        assert!(one_pass(r#"{"callId":"a","callId":"b"}"#).is_none());
+        assert!(one_pass(r#"{"call\u0049d":"a"}"#).is_none());
+        assert!(matches!(
+            Envelope::parse(r#"{"callId":"a","callId":"b"}"#),
+            Err(EnvelopeError::Ambiguous(_))
+        ));
         let e = Envelope::parse(r#"{"call\u0049d":"a"}"#).unwrap();
         assert_eq!(e.call_id().as_deref(), Some("a"));
         let e = Envelope::parse(
@@ -459,5 +384,18 @@ mod tests {
             "user_status/login"
         );
         assert_eq!(k(r#"{"reason":"login","user":"u"}"#), "unknown");
+        // A field set to null is absent, whichever reader took the body.
+        assert_eq!(
+            k(r#"{"reason":"login","status":null,"user":"u"}"#),
+            "unknown"
+        );
+        assert_eq!(
+            k(r#"{"reason":"login","status":null,"user":"u","k\u0020":1}"#),
+            "unknown"
+        );
+        assert_eq!(
+            Envelope::parse(r#"{"payload":null}"#).unwrap().payload(),
+            None
+        );
     }
 }
