@@ -10,15 +10,15 @@ use hyper_util::service::TowerToHyperService;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// Serves `routes` with axum on `listener` until SIGINT/SIGTERM.
+/// Serves `routes` with axum on `listener`, on `runtime`, until SIGINT/SIGTERM.
 pub fn serve(
     routes: Arc<Routes>,
     listener: std::net::TcpListener,
-    workers: usize,
+    runtime: tokio::runtime::Runtime,
     connections: Connections,
     announce: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
-    super::runtime(workers)?.block_on(async move {
+    runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Error::msg(format!("cannot listen: {e}")))?;
         let addr = listener

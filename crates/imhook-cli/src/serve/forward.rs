@@ -59,7 +59,11 @@ pub fn check(args: &ServeArgs) -> Result<Option<Engine>, Error> {
 
 /// Connects the engine of `--forward` (failing at start-up when it cannot be reached)
 /// and opens the spool in front of it.
-pub fn start(args: &ServeArgs, engine: Engine) -> Result<Arc<dyn Forward>, Error> {
+pub fn start(
+    args: &ServeArgs,
+    engine: Engine,
+    runtime: Option<&tokio::runtime::Runtime>,
+) -> Result<Arc<dyn Forward>, Error> {
     let Some(url) = args.forward.clone() else {
         return Err(Error::msg("--forward: no URL"));
     };
@@ -67,7 +71,7 @@ pub fn start(args: &ServeArgs, engine: Engine) -> Result<Arc<dyn Forward>, Error
     let max_len = args.max_len;
     let dir = args.spool.clone();
     let max_bytes = args.spool_max_bytes;
-    super::on_background_runtime("imhook-forward", "--forward", async move {
+    super::connect_on(runtime, "imhook-forward", "--forward", async move {
         match engine {
             Engine::Redis => match RedisStreams::connect(&url, stream).await {
                 Ok(engine) => spool(engine.max_len(max_len), dir, max_bytes),

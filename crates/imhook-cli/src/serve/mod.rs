@@ -121,6 +121,7 @@ fn build(
     args: &ServeArgs,
     sink: Arc<Sink>,
     engine: Option<forward::Engine>,
+    runtime: Option<&tokio::runtime::Runtime>,
 ) -> Result<(Routes, DevCredentials), Error> {
     // One de-duplication store for both providers: Redis (--redis, else the Redis of
     // --forward redis://…), or a bounded memory store.
@@ -136,10 +137,13 @@ fn build(
             } else {
                 "--forward"
             },
+            runtime,
         )?,
         None => Arc::new(MemoryStore::new(args.dedupe_capacity)),
     };
-    let forward = engine.map(|e| forward::start(args, e)).transpose()?;
+    let forward = engine
+        .map(|e| forward::start(args, e, runtime))
+        .transpose()?;
     let mut dev = DevCredentials {
         tencent: None,
         agora: None,
@@ -211,15 +215,18 @@ fn build(
     Ok((routes, dev))
 }
 
-/// Connects the shared de-duplication store (`--redis`, else the Redis of `--forward`;
-/// `flag` names it in errors), failing at start-up when
-/// Redis cannot be reached. The connection is driven by a runtime of its own (on a
-/// background thread that lives as long as the process), so it works whichever
-/// framework (and runtime) serves the requests; it reconnects by itself after an
-/// outage, during which the default store-failure policy processes callbacks anyway.
-fn redis_store(url: &str, flag: &str) -> Result<Arc<dyn IdempotencyStore>, Error> {
+/// The de-duplication store of `url` (`--redis`, or the Redis of `--forward`; `flag`
+/// names it in errors), failing at start-up when Redis cannot be reached. It
+/// reconnects by itself after an outage, during which the default store-failure
+/// policy processes callbacks anyway. The connection is driven by `runtime` (see
+/// [`connect_on`]).
+fn redis_store(
+    url: &str,
+    flag: &str,
+    runtime: Option<&tokio::runtime::Runtime>,
+) -> Result<Arc<dyn IdempotencyStore>, Error> {
     let url = url.to_owned();
-    let store = on_background_runtime("imhook-redis", flag, async move {
+    let store = connect_on(runtime, "imhook-redis", flag, async move {
         imhook_core::RedisStore::connect(&url)
             .await
             .map_err(|e| e.to_string())
@@ -227,15 +234,29 @@ fn redis_store(url: &str, flag: &str) -> Result<Arc<dyn IdempotencyStore>, Error
     Ok(Arc::new(store))
 }
 
-/// Runs `connect` on a current-thread runtime of its own, on a background thread that
-/// lives as long as the process (so that what it connects keeps being driven whichever
-/// framework serves the requests), and returns its result. `flag` names the setting in
-/// errors, which name the failure (refused, timed out, bad URL), never the URL itself.
-pub(crate) fn on_background_runtime<T, F>(thread: &str, flag: &str, connect: F) -> Result<T, Error>
+/// Runs `connect` and returns its result; what it connects is driven by the runtime it
+/// ran on. With `runtime` (axum and warp: the runtime that serves the requests), a
+/// command sent while serving a request is written and answered on the same worker
+/// threads, with no hand-off to another thread and back. Without it (actix-web, whose
+/// workers each run a runtime of their own), on a current-thread runtime of its own,
+/// on a background thread `thread` that lives as long as the process, so that it works
+/// whichever worker sends the command. `flag` names the setting in errors, which name
+/// the failure (refused, timed out, bad URL), never the URL itself.
+pub(crate) fn connect_on<T, F>(
+    runtime: Option<&tokio::runtime::Runtime>,
+    thread: &str,
+    flag: &str,
+    connect: F,
+) -> Result<T, Error>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, String>> + Send + 'static,
 {
+    if let Some(runtime) = runtime {
+        return runtime
+            .block_on(connect)
+            .map_err(|e| Error::msg(format!("{flag}: {e}")));
+    }
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .name(thread.to_owned())
@@ -334,13 +355,19 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     let engine = forward::check(args)?;
     crate::init_tracing();
     let sink = Arc::new(Sink::open(&args.events)?);
-    let (routes, dev) = build(args, sink.clone(), engine)?;
-    let routes = Arc::new(routes);
     let workers = args.workers.map(usize::from).unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(usize::from)
             .unwrap_or(1)
     });
+    // axum and warp serve on one tokio runtime, built first so that the store's and the
+    // engine's connections are driven by it; actix-web builds its own per worker.
+    let runtime = match args.framework {
+        Framework::Axum | Framework::Warp => Some(runtime(workers)?),
+        Framework::Actix => None,
+    };
+    let (routes, dev) = build(args, sink.clone(), engine, runtime.as_ref())?;
+    let routes = Arc::new(routes);
     tracing::info!(
         framework = args.framework.name(),
         workers,
@@ -369,10 +396,10 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
         http2: args.http2,
     };
     let listener = bind(args.listen)?;
-    let result = match args.framework {
-        Framework::Axum => axum::serve(routes, listener, workers, connections, announce),
-        Framework::Actix => actix::serve(routes, listener, workers, connections, announce),
-        Framework::Warp => warp::serve(routes, listener, workers, connections, announce),
+    let result = match (args.framework, runtime) {
+        (Framework::Axum, Some(rt)) => axum::serve(routes, listener, rt, connections, announce),
+        (Framework::Warp, Some(rt)) => warp::serve(routes, listener, rt, connections, announce),
+        _ => actix::serve(routes, listener, workers, connections, announce),
     };
     sink.close(SINK_CLOSE_GRACE);
     tracing::info!("stopped");

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use warp::Filter;
 
-/// Serves `routes` with warp on `listener` until SIGINT/SIGTERM.
+/// Serves `routes` with warp on `listener`, on `runtime`, until SIGINT/SIGTERM.
 ///
 /// The filter is served as a service on our own connections (`warp::serve` exposes no
 /// head timeout), so `warp::addr::remote()` yields `None` here: warp only sets it from
@@ -16,11 +16,11 @@ use warp::Filter;
 pub fn serve(
     routes: Arc<Routes>,
     listener: std::net::TcpListener,
-    workers: usize,
+    runtime: tokio::runtime::Runtime,
     connections: Connections,
     announce: impl FnOnce(SocketAddr),
 ) -> Result<(), Error> {
-    super::runtime(workers)?.block_on(async move {
+    runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| Error::msg(format!("cannot listen: {e}")))?;
         let addr = listener
