@@ -408,6 +408,54 @@ mod tests {
         assert!(t(r#"{}"#).l.is_empty());
     }
 
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Member {
+        id: String,
+        #[serde(default)]
+        n: u32,
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct Members {
+        #[serde(default, deserialize_with = "lenient_list")]
+        m: Vec<Member>,
+    }
+
+    fn ids(members: &Members) -> Vec<&str> {
+        members.m.iter().map(|m| m.id.as_str()).collect()
+    }
+
+    #[test]
+    fn lenient_lists_keep_every_item_that_decodes() {
+        let from_body = |s: &str| serde_json::from_str::<Members>(s).unwrap();
+        let from_value =
+            |s: &str| serde_json::from_value::<Members>(serde_json::from_str(s).unwrap()).unwrap();
+        for decode in [&from_body as &dyn Fn(&str) -> Members, &from_value] {
+            let all = decode(r#"{"m":[{"id":"a","n":1},{"id":"b"}]}"#);
+            assert_eq!(ids(&all), ["a", "b"]);
+            assert_eq!(all.m.first().map(|m| m.n), Some(1));
+            // Items missing a required field, of the wrong type or shape are skipped,
+            // wherever they are in the list.
+            let some = decode(
+                r#"{"m":[{"n":1},{"id":"a"},{"id":5},"x",null,{"id":"b","n":"2"},{"id":"c"}]}"#,
+            );
+            assert_eq!(ids(&some), ["a", "c"]);
+            assert_eq!(ids(&decode(r#"{"m":[{"id":"a"},7]}"#)), ["a"]);
+            for empty in [
+                r#"{"m":null}"#,
+                r#"{"m":{"id":"a"}}"#,
+                r#"{"m":"a"}"#,
+                r#"{"m":3}"#,
+                r#"{"m":[]}"#,
+                "{}",
+            ] {
+                assert!(decode(empty).m.is_empty(), "{empty}");
+            }
+        }
+        // Malformed JSON is still an error of the whole body.
+        assert!(serde_json::from_str::<Members>(r#"{"m":[{"id":"a"},]}"#).is_err());
+    }
+
     #[test]
     fn object_precheck() {
         assert!(looks_like_object(b" \n{}"));
