@@ -1,9 +1,9 @@
 //! `imhook serve --forward`: the engine (Redis Streams or NATS JetStream) behind the
 //! local spool, handed to both endpoints' configurations.
 //!
-//! The engine's connection and the spool's drain run on a runtime of their own (a
-//! background thread that lives as long as the process), so they work whichever
-//! framework (and runtime) serves the requests.
+//! The engine's connection and the spool's drain run on the runtime that serves the
+//! requests (axum, warp), or on a runtime of their own on a background thread
+//! (actix-web, whose workers each run their own): see `connect_on`.
 
 use crate::Error;
 use crate::cli::ServeArgs;
