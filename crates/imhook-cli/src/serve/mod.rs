@@ -397,9 +397,10 @@ pub fn run(args: &ServeArgs) -> Result<(), Error> {
     };
     let listener = bind(args.listen)?;
     let result = match (args.framework, runtime) {
+        (Framework::Actix, _) => actix::serve(routes, listener, workers, connections, announce),
         (Framework::Axum, Some(rt)) => axum::serve(routes, listener, rt, connections, announce),
         (Framework::Warp, Some(rt)) => warp::serve(routes, listener, rt, connections, announce),
-        _ => actix::serve(routes, listener, workers, connections, announce),
+        (Framework::Axum | Framework::Warp, None) => Err(Error::msg("no runtime to serve on")),
     };
     sink.close(SINK_CLOSE_GRACE);
     tracing::info!("stopped");
