@@ -13,6 +13,7 @@ mod forward;
 mod metrics;
 mod sink;
 mod warp;
+mod worker_redis;
 
 use crate::Error;
 use crate::cli::{Framework, ServeArgs};
@@ -218,20 +219,42 @@ fn build(
 /// The de-duplication store of `url` (`--redis`, or the Redis of `--forward`; `flag`
 /// names it in errors), failing at start-up when Redis cannot be reached. It
 /// reconnects by itself after an outage, during which the default store-failure
-/// policy processes callbacks anyway. The connection is driven by `runtime` (see
-/// [`connect_on`]).
+/// policy processes callbacks anyway. With `runtime` (axum, warp) its connection is
+/// driven by the runtime that serves the requests; without (actix-web), each worker
+/// opens a connection of its own ([`worker_redis`]).
 fn redis_store(
     url: &str,
     flag: &str,
     runtime: Option<&tokio::runtime::Runtime>,
 ) -> Result<Arc<dyn IdempotencyStore>, Error> {
-    let url = url.to_owned();
-    let store = connect_on(runtime, "imhook-redis", flag, async move {
-        imhook_core::RedisStore::connect(&url)
-            .await
-            .map_err(|e| e.to_string())
-    })?;
-    Ok(Arc::new(store))
+    let connect = {
+        let url = url.to_owned();
+        async move {
+            imhook_core::RedisStore::connect(&url)
+                .await
+                .map_err(|e| e.to_string())
+        }
+    };
+    match runtime {
+        Some(runtime) => Ok(Arc::new(connect_on(
+            Some(runtime),
+            "imhook-redis",
+            flag,
+            connect,
+        )?)),
+        None => {
+            // Checked now, so that a wrong URL or an unreachable Redis fails at start-up;
+            // the workers then connect on first use.
+            let checking = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::msg(format!("{flag}: cannot start the runtime: {e}")))?;
+            checking
+                .block_on(connect)
+                .map_err(|e| Error::msg(format!("{flag}: {e}")))?;
+            Ok(Arc::new(worker_redis::PerWorkerRedis::new(url)))
+        }
+    }
 }
 
 /// Runs `connect` and returns its result; what it connects is driven by the runtime it
