@@ -163,7 +163,7 @@ fn body_command(body: &str) -> Option<Cow<'_, str>> {
         return None;
     }
     let head: Head<'_> = serde_json::from_str(body).ok()?;
-    crate::wire::raw_json_str(head.command?)
+    crate::wire::json_text_str(head.command?.get())
 }
 
 /// A verified, decoded (and, when configured, de-duplicated) Tencent callback, for
