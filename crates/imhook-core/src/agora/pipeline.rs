@@ -24,15 +24,6 @@ use std::sync::Arc;
 use std::time::Instant;
 use tracing::Instrument;
 
-/// What authentication and de-duplication (steps 3–4) yield for either route.
-struct Admitted<'r> {
-    body: &'r str,
-    kind: AgoraKind,
-    ctx: AgoraContext,
-    claim: Option<ClaimGuard>,
-    key: Option<IdempotencyKey>,
-}
-
 /// What authentication (step 3) yields: the request's identity and, when it takes part
 /// in de-duplication, its key.
 struct Authenticated<'r> {
@@ -110,31 +101,27 @@ impl AgoraConfig {
         })
     }
 
-    /// Steps 3–4 for `route`: [`Self::authenticate`], then the callback's key claimed.
-    /// `Err` is the exact reply, including the answer to a duplicate (`duplicate`).
+    /// Steps 3–4 for `route`: [`Self::authenticate`], then the callback's key claimed
+    /// (the claim, when there is a key and the store answered). `Err` is the exact
+    /// reply, including the answer to a duplicate (`duplicate`).
     async fn admit_request<'r>(
         &self,
         route: Route,
         req: &'r Inbound<'_>,
         duplicate: fn(&AgoraConfig) -> Outbound,
-    ) -> Result<Admitted<'r>, Outbound> {
-        let Authenticated {
-            body,
-            kind,
-            ctx,
-            key,
-        } = self.authenticate(route, req)?;
-        let claim = match key {
+    ) -> Result<(Authenticated<'r>, Option<ClaimGuard>), Outbound> {
+        let authenticated = self.authenticate(route, req)?;
+        let claim = match authenticated.key {
             Some(claimed) => {
                 let lease = lease(self.deadline(route));
                 match ClaimGuard::acquire(&self.store, claimed, lease, self.ttl, "agora").await {
                     Ok(Acquired::Guard(guard)) => Some(guard),
                     Ok(Acquired::Duplicate(state)) => {
-                        tracing::info!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&ctx.kind), call_id = ?Untrusted(ctx.call_id.as_deref().unwrap_or("")), state = ?state, "duplicate callback acknowledged");
+                        tracing::info!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&authenticated.ctx.kind), call_id = ?Untrusted(authenticated.ctx.call_id.as_deref().unwrap_or("")), state = ?state, "duplicate callback acknowledged");
                         return Err(duplicate(self));
                     }
                     Err(e) => {
-                        tracing::error!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&ctx.kind), error = %e, "de-duplication store failed");
+                        tracing::error!(provider = "agora", route = route.as_str(), kind = ?Untrusted(&authenticated.ctx.kind), error = %e, "de-duplication store failed");
                         match self.store_failure {
                             StoreFailurePolicy::Process => None,
                             StoreFailurePolicy::Retry => return Err(reply::store_unavailable()),
@@ -144,39 +131,33 @@ impl AgoraConfig {
             }
             None => None,
         };
-        Ok(Admitted {
-            body,
-            kind,
-            ctx,
-            claim,
-            key,
-        })
+        Ok((authenticated, claim))
     }
 
     /// Steps 3–5 of a post-send request.
     async fn admit_post_send(&self, req: &Inbound<'_>) -> Result<PostSendCallback, Outbound> {
-        let a = self
+        let (a, claim) = self
             .admit_request(Route::PostSend, req, |_| reply::ack())
             .await?;
         let event = AgoraEvent::decode_as(&a.kind, a.body);
         Ok(PostSendCallback {
             ctx: a.ctx,
             event,
-            claim: a.claim,
+            claim,
         })
     }
 
     /// Steps 3–5 of a pre-send request. A request that cannot be decoded gets the
     /// failure policy's decision.
     async fn admit_pre_send(&self, req: &Inbound<'_>) -> Result<PreSendCallback, Outbound> {
-        let a = self
+        let (a, claim) = self
             .admit_request(Route::PreSend, req, reply::pre_send_fallback)
             .await?;
         match PreSendEvent::decode(a.body) {
             Ok(event) => Ok(PreSendCallback {
                 ctx: a.ctx,
                 event,
-                claim: a.claim,
+                claim,
                 key: a.key,
             }),
             Err(e) => {
@@ -413,13 +394,15 @@ impl PostSendEndpoint {
         let label = Route::PostSend.label();
         // The wall clock is read only when a forward record will carry it.
         let received_at = self.config.forward.as_ref().map_or(0, |_| now_millis());
-        let Admitted {
-            body,
-            kind,
-            ctx,
+        let (
+            Authenticated {
+                body,
+                kind,
+                ctx,
+                key,
+            },
             claim,
-            key,
-        } = match Box::pin(
+        ) = match Box::pin(
             self.config
                 .admit_request(Route::PostSend, req, |_| reply::ack()),
         )
