@@ -324,12 +324,12 @@ impl TencentEndpoint {
             // so it is taken before the event moves into the handler; an After one is
             // the policy's.
             let before_fallback = before.then(|| self.config.failure_reply(&event));
-            let next = match (self.config.forward.as_deref(), &before_fallback) {
-                (Some(engine), _) if !before => Next::Forward(engine),
+            let (next, before_fallback) = match (self.config.forward.as_deref(), before_fallback) {
+                (Some(engine), fallback) if !before => (Next::Forward(engine), fallback),
                 // The handler's verdict on a body it cannot see would be thrown away:
                 // the failure policy answers without calling it.
-                (_, Some(fallback)) if decode_failed => Next::Answer(fallback.clone()),
-                _ => Next::Handle(self.handler.handle(&ctx, event)),
+                (_, Some(fallback)) if decode_failed => (Next::Answer(fallback), None),
+                (_, fallback) => (Next::Handle(self.handler.handle(&ctx, event)), fallback),
             };
             (
                 claim,
