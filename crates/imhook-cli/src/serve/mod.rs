@@ -245,16 +245,20 @@ fn redis_store(
         None => {
             // Checked now, so that a wrong URL or an unreachable Redis fails at start-up;
             // the workers then connect on first use.
-            let checking = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Error::msg(format!("{flag}: cannot start the runtime: {e}")))?;
-            checking
-                .block_on(connect)
+            current_thread_runtime()
+                .and_then(|checking| checking.block_on(connect))
                 .map_err(|e| Error::msg(format!("{flag}: {e}")))?;
             Ok(Arc::new(worker_redis::PerWorkerRedis::new(url)))
         }
     }
+}
+
+/// A current-thread runtime with every driver enabled; the error says it could not start.
+fn current_thread_runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))
 }
 
 /// Runs `connect` and returns its result; what it connects is driven by the runtime it
@@ -284,13 +288,10 @@ where
     std::thread::Builder::new()
         .name(thread.to_owned())
         .spawn(move || {
-            let rt = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
+            let rt = match current_thread_runtime() {
                 Ok(rt) => rt,
                 Err(e) => {
-                    let _ = tx.send(Err(format!("cannot start the runtime: {e}")));
+                    let _ = tx.send(Err(e));
                     return;
                 }
             };
