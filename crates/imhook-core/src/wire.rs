@@ -311,14 +311,26 @@ pub(crate) fn json_text_str(text: &str) -> Option<std::borrow::Cow<'_, str>> {
     serde_json::from_str::<String>(text).ok().map(Cow::Owned)
 }
 
+/// The value of an ASCII hex digit (either case), or [`NOT_HEX`] for any other byte,
+/// computed without a branch: signatures are random hex, and a digit-or-letter branch
+/// per character is mispredicted about half the time.
+fn hex_value(c: u8) -> u8 {
+    let digit = c.wrapping_sub(b'0');
+    // `| 0x20` lower-cases the letters; no other byte lands on `a`–`f`.
+    let letter = (c | 0x20).wrapping_sub(b'a').wrapping_add(10);
+    let is_digit = 0u8.wrapping_sub(u8::from(digit < 10));
+    let is_letter = u8::from((10..16).contains(&letter));
+    let not_hex = u8::from(is_digit == 0 && is_letter == 0) << 7;
+    (digit & is_digit) | (letter & !is_digit) | not_hex
+}
+
+/// The bit [`hex_value`] sets for a byte that is not a hex digit (values are below 16).
+const NOT_HEX: u8 = 0x80;
+
 /// The value of one ASCII hex digit (either case).
 pub(crate) fn hex_digit(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+    let v = hex_value(b);
+    (v & NOT_HEX == 0).then_some(v)
 }
 
 /// Exactly `2 * N` hex digits (either case) as `N` bytes; `None` for any other input.
@@ -328,21 +340,24 @@ pub(crate) fn decode_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
         return None;
     }
     let mut out = [0u8; N];
+    // Every digit is read and the bad ones noted, without a branch per digit.
+    let mut seen = 0u8;
     for (o, pair) in out.iter_mut().zip(b.chunks_exact(2)) {
-        let hi = hex_digit(*pair.first()?)?;
-        let lo = hex_digit(*pair.get(1)?)?;
-        *o = (hi << 4) | lo;
+        let [hi, lo] = [0, 1].map(|i| pair.get(i).map_or(NOT_HEX, |&c| hex_value(c)));
+        seen |= hi | lo;
+        *o = (hi << 4) | (lo & 0x0f);
     }
-    Some(out)
+    (seen & NOT_HEX == 0).then_some(out)
 }
 
 /// Lower-case hex of `bytes`.
 pub(crate) fn to_hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
+    // `0`–`9`, then `a`–`f` 39 code points further on.
+    let digit = |n: u8| char::from(b'0' + n + 39 * u8::from(n > 9));
     let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        // Writing to a String cannot fail.
-        let _ = write!(s, "{b:02x}");
+    for &b in bytes {
+        s.push(digit(b >> 4));
+        s.push(digit(b & 0x0f));
     }
     s
 }
@@ -629,5 +644,35 @@ mod doc_examples {
         assert_eq!(decode_hex::<2>("0aFf"), Some([0x0a, 0xff]));
         assert_eq!(decode_hex::<2>("0aF"), None);
         assert_eq!(to_hex(&[0x0a, 0xff]), "0aff");
+    }
+
+    #[test]
+    fn hex_digits_are_exactly_the_sixteen_of_either_case() {
+        use crate::wire::{decode_hex, hex_digit, to_hex};
+        for b in 0..=u8::MAX {
+            let expected = char::from(b).to_digit(16).map(|d| d as u8);
+            assert_eq!(hex_digit(b), expected, "{b:#04x}");
+        }
+        let all: Vec<u8> = (0..=u8::MAX).collect();
+        let hex = to_hex(&all);
+        assert_eq!(decode_hex::<256>(&hex).map(Vec::from), Some(all.clone()));
+        assert_eq!(
+            decode_hex::<256>(&hex.to_uppercase()).map(Vec::from),
+            Some(all)
+        );
+        // One wrong character anywhere fails the whole string.
+        for bad in ["g", "G", " ", "x", ":", "@", "`", "/"] {
+            for at in [0, 1, 2, 31] {
+                let mut s = String::from("00112233445566778899aabbccddeeff");
+                s.replace_range(at..=at, bad);
+                assert_eq!(decode_hex::<16>(&s), None, "{s:?}");
+            }
+        }
+        // So do bytes with the high bit set: a two-byte character in place of two
+        // digits, which keeps the length.
+        assert_eq!(
+            decode_hex::<16>("\u{e9}112233445566778899aabbccddeeff"),
+            None
+        );
     }
 }
