@@ -109,7 +109,7 @@ pub(crate) trait Family {
 /// What follows the family in a kind id, for the families whose id says more.
 pub(crate) trait KindDetail: Sized {
     /// Writes the whole kind id of a family whose ids are `ids`.
-    fn write_id(&self, ids: &[&str], f: &mut fmt::Formatter<'_>) -> fmt::Result;
+    fn write_id(&self, ids: &[&str], f: &mut dyn fmt::Write) -> fmt::Result;
     /// Reads the detail of `id`, when `id` belongs to a family whose ids are `ids`.
     fn read_id(ids: &[&str], id: &str) -> Option<Self>;
 }
@@ -146,13 +146,14 @@ impl Operation {
 }
 
 impl KindDetail for Operation {
-    fn write_id(&self, ids: &[&str], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fn write_id(&self, ids: &[&str], f: &mut dyn fmt::Write) -> fmt::Result {
         f.write_str(ids.first().copied().unwrap_or_default())?;
-        if let Some(name) = &self.name {
-            write!(f, "/{name}")?;
-            if let Some(sub) = &self.sub {
-                write!(f, "/{sub}")?;
-            }
+        for part in [&self.name, &self.sub]
+            .into_iter()
+            .map_while(Option::as_deref)
+        {
+            f.write_str("/")?;
+            f.write_str(part)?;
         }
         Ok(())
     }
@@ -183,7 +184,7 @@ impl KindDetail for Operation {
 pub struct Named(pub String);
 
 impl KindDetail for Named {
-    fn write_id(&self, _: &[&str], f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    fn write_id(&self, _: &[&str], f: &mut dyn fmt::Write) -> fmt::Result {
         f.write_str(&self.0)
     }
 
@@ -252,8 +253,9 @@ macro_rules! define_kinds {
             }
         }
 
-        impl fmt::Display for AgoraKind {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl AgoraKind {
+            /// Writes the kind id, piece by piece.
+            fn write_id(&self, f: &mut dyn fmt::Write) -> fmt::Result {
                 $(
                     define_kinds!(@write self, f, $variant, [$($id),+] $(, $detail)?);
                 )*
@@ -262,6 +264,12 @@ macro_rules! define_kinds {
                     Self::Unknown(id) => f.write_str(id),
                     _ => Ok(()),
                 }
+            }
+        }
+
+        impl fmt::Display for AgoraKind {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.write_id(f)
             }
         }
 
@@ -290,6 +298,20 @@ macro_rules! define_kinds {
 for_each_family!(define_kinds);
 
 impl AgoraKind {
+    /// The kind id, as [`Display`](fmt::Display) writes it, into a string made once
+    /// at its final size: the id of every request is written out, and `to_string`
+    /// would grow its string piece by piece through the formatting machinery.
+    pub(crate) fn id(&self) -> String {
+        let mut id = String::with_capacity(Self::ID_CAPACITY);
+        // Writing to a String cannot fail.
+        let _ = self.write_id(&mut id);
+        id
+    }
+
+    /// Room for the longest catalogued kind id (`group_op_event/ROOM_SUPER_ADMIN/REMOVE`
+    /// and the like); a longer id grows the string once.
+    const ID_CAPACITY: usize = 48;
+
     /// Whether one `callId` of this kind fans out per recipient, so that its
     /// de-duplication key also holds `eventType` and the recipient (see
     /// [`Envelope::dedup_parts`](super::Envelope::dedup_parts)).
@@ -335,5 +357,44 @@ impl PartialEq<AgoraKind> for String {
 impl PartialEq<AgoraKind> for &str {
     fn eq(&self, other: &AgoraKind) -> bool {
         other == *self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The id written for every request is the `Display` form, and reads back as the
+    /// same kind.
+    #[test]
+    fn the_id_is_the_display_form() {
+        let mut ids: Vec<String> = FAMILIES.iter().map(|f| (*f).to_owned()).collect();
+        ids.extend(
+            [
+                "group_op_event/UPDATE",
+                "group_op_event/ROOM_SUPER_ADMIN/REMOVE",
+                "group_op_event/A_NEW_OPERATION/WITH_A_LONGER_SUB_KIND_THAN_ANY_KNOWN",
+                "muc/kick",
+                "message/chat",
+                "user_status/login",
+                "pre_send",
+                "unknown",
+                "notify/poll",
+            ]
+            .map(str::to_owned),
+        );
+        for id in &ids {
+            let kind = AgoraKind::from_id(id);
+            assert_eq!(kind.id(), kind.to_string(), "{id}");
+            assert_eq!(&kind.id(), id);
+            assert_eq!(AgoraKind::from_id(&kind.id()), kind, "{id}");
+        }
+        // A sub-kind is written only after an operation.
+        let sub_only = AgoraKind::GroupOp(Operation {
+            name: None,
+            sub: Some("ADD".to_owned()),
+        });
+        assert_eq!(sub_only.id(), "group_op_event");
+        assert_eq!(sub_only.to_string(), "group_op_event");
     }
 }

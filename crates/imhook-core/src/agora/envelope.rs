@@ -214,7 +214,7 @@ impl<'a> Envelope<'a> {
     /// assert_eq!(Envelope::parse("{}").unwrap().kind(), "unknown");
     /// ```
     pub fn kind(&self) -> String {
-        self.classify().to_string()
+        self.classify().id()
     }
 
     /// The kind of a post-send request, read from its discriminators:

@@ -57,7 +57,7 @@ impl AgoraConfig {
             Route::PostSend => env.classify(),
             Route::PreSend => AgoraKind::PreSend,
         };
-        let kind = typed_kind.to_string();
+        let kind = typed_kind.id();
         let call_id = env.call_id().map(|c| c.into_owned());
         telemetry::record_identity(&kind, call_id.as_deref());
         let auth = self.auth().verify(&env, &kind).map_err(|e| {

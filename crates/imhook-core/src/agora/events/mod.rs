@@ -203,7 +203,7 @@ fn typed<T: serde::de::DeserializeOwned>(
 }
 
 fn unknown(kind: &AgoraKind, body: &str, error: Option<String>) -> AgoraEvent {
-    let kind = kind.to_string();
+    let kind = kind.id();
     let raw = serde_json::from_str::<Box<RawValue>>(body)
         .or_else(|_| RawValue::from_string("null".to_owned()));
     match raw {
