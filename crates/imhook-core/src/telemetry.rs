@@ -20,6 +20,7 @@
 //! Histogram buckets are the exporter's business; [`SECONDS_BUCKETS`] are the ones
 //! `imhook serve --metrics-listen` uses (0.5 ms to 2.5 s).
 
+use metrics::{Key, Label, Level, Metadata};
 use std::time::Duration;
 
 /// `imhook_callbacks_total`.
@@ -223,8 +224,13 @@ pub(crate) fn rejected(provider: &'static str, reason: Rejection) {
 
 /// Counts one answer of the de-duplication store (and a store error apart).
 pub(crate) fn dedupe(provider: &'static str, result: DedupeResult) {
-    metrics::counter!(DEDUPE_TOTAL, "provider" => provider, "result" => result.as_str())
-        .increment(1);
+    match per_request::dedupe(provider, result) {
+        Some(labels) => per_request::counter(DEDUPE_TOTAL, labels),
+        None => {
+            metrics::counter!(DEDUPE_TOTAL, "provider" => provider, "result" => result.as_str())
+                .increment(1)
+        }
+    }
     if result == DedupeResult::StoreError {
         store_error(provider);
     }
@@ -237,12 +243,129 @@ pub(crate) fn store_error(provider: &'static str) {
 
 /// Records how long the handler ran.
 pub(crate) fn handler_time(provider: &'static str, route: &'static str, elapsed: Duration) {
-    metrics::histogram!(HANDLER_SECONDS, "provider" => provider, "route" => route)
-        .record(elapsed.as_secs_f64());
+    seconds(HANDLER_SECONDS, provider, route, elapsed);
 }
 
 /// Records how long the whole request took in the pipeline.
 pub(crate) fn request_time(provider: &'static str, route: &'static str, elapsed: Duration) {
-    metrics::histogram!(REQUEST_SECONDS, "provider" => provider, "route" => route)
-        .record(elapsed.as_secs_f64());
+    seconds(REQUEST_SECONDS, provider, route, elapsed);
+}
+
+fn seconds(name: &'static str, provider: &'static str, route: &'static str, elapsed: Duration) {
+    match per_request::route(provider, route) {
+        Some(labels) => per_request::histogram(name, labels, elapsed.as_secs_f64()),
+        None => metrics::histogram!(name, "provider" => provider, "route" => route)
+            .record(elapsed.as_secs_f64()),
+    }
+}
+
+/// The metadata the `metrics` macros give this module's metrics: its path as target and
+/// module, at `INFO`.
+static METADATA: Metadata<'static> =
+    Metadata::new(module_path!(), Level::INFO, Some(module_path!()));
+
+/// The label sets of the metrics recorded on every request, made once: the `metrics`
+/// macros build a new label list on each call unless every label value is a literal.
+/// Each function answers `None` for a combination it does not hold, which the caller
+/// then records through the macros.
+mod per_request {
+    use super::*;
+
+    const fn pair(
+        k1: &'static str,
+        v1: &'static str,
+        k2: &'static str,
+        v2: &'static str,
+    ) -> [Label; 2] {
+        [
+            Label::from_static_parts(k1, v1),
+            Label::from_static_parts(k2, v2),
+        ]
+    }
+
+    /// `provider` and `route` of each route.
+    static ROUTES: [[Label; 2]; 3] = [
+        pair("provider", "tencent", "route", "tencent"),
+        pair("provider", "agora", "route", "agora"),
+        pair("provider", "agora", "route", "agora-pre-send"),
+    ];
+
+    /// `provider` and `result` of each store answer, per provider.
+    static DEDUPE: [[[Label; 2]; 4]; 2] = {
+        const fn results(provider: &'static str) -> [[Label; 2]; 4] {
+            [
+                pair("provider", provider, "result", "claimed"),
+                pair("provider", provider, "result", "duplicate"),
+                pair("provider", provider, "result", "in_flight"),
+                pair("provider", provider, "result", "store_error"),
+            ]
+        }
+        [results("tencent"), results("agora")]
+    };
+
+    pub(super) fn route(provider: &str, route: &str) -> Option<&'static [Label]> {
+        ROUTES
+            .iter()
+            .find(|l| matches(l, provider, route))
+            .map(|l| l.as_slice())
+    }
+
+    pub(super) fn dedupe(provider: &str, result: DedupeResult) -> Option<&'static [Label]> {
+        DEDUPE
+            .iter()
+            .flatten()
+            .find(|l| matches(l, provider, result.as_str()))
+            .map(|l| l.as_slice())
+    }
+
+    fn matches([first, second]: &[Label; 2], v1: &str, v2: &str) -> bool {
+        first.value() == v1 && second.value() == v2
+    }
+
+    pub(super) fn counter(name: &'static str, labels: &'static [Label]) {
+        let key = Key::from_static_parts(name, labels);
+        metrics::with_recorder(|r| r.register_counter(&key, &METADATA).increment(1));
+    }
+
+    pub(super) fn histogram(name: &'static str, labels: &'static [Label], value: f64) {
+        let key = Key::from_static_parts(name, labels);
+        metrics::with_recorder(|r| r.register_histogram(&key, &METADATA).record(value));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(labels: &[Label]) -> Vec<(&str, &str)> {
+        labels.iter().map(|l| (l.key(), l.value())).collect()
+    }
+
+    /// Every route and every store answer of both providers is recorded without
+    /// building its labels, and with the labels the macros would have built.
+    #[test]
+    fn per_request_label_sets_cover_every_route_and_answer() {
+        use crate::agora::Route;
+        for (provider, route) in [
+            ("tencent", "tencent"),
+            ("agora", Route::PostSend.label()),
+            ("agora", Route::PreSend.label()),
+        ] {
+            let labels = per_request::route(provider, route).map(pairs);
+            assert_eq!(labels, Some(vec![("provider", provider), ("route", route)]));
+        }
+        for provider in ["tencent", "agora"] {
+            for result in [
+                DedupeResult::Claimed,
+                DedupeResult::Duplicate,
+                DedupeResult::InFlight,
+                DedupeResult::StoreError,
+            ] {
+                let labels = per_request::dedupe(provider, result).map(pairs);
+                let expected = vec![("provider", provider), ("result", result.as_str())];
+                assert_eq!(labels, Some(expected));
+            }
+        }
+        assert_eq!(per_request::route("agora", "tencent"), None);
+    }
 }
