@@ -5,6 +5,8 @@ use super::decision::PreSendDecision;
 use super::events::*;
 use crate::BoxError;
 use async_trait::async_trait;
+use std::future::Future;
+use std::pin::Pin;
 
 /// Defines [`CallbackHandler`], with one method per family of the catalogue
 /// (`agora/catalogue.rs`), and [`dispatch`], which calls it.
@@ -47,15 +49,17 @@ macro_rules! define_handler {
             }
         }
 
-        /// Calls the handler method for a post-send `event`.
-        pub async fn dispatch<H: CallbackHandler + ?Sized>(
-            handler: &H,
-            ctx: &AgoraContext,
+        /// Calls the handler method for a post-send `event`: the method's own future,
+        /// returned as it is (a plain function rather than an `async fn`, whose future
+        /// would hold a second copy of the event beside the method's).
+        pub fn dispatch<'a, H: CallbackHandler + ?Sized>(
+            handler: &'a H,
+            ctx: &'a AgoraContext,
             event: AgoraEvent,
-        ) -> Result<(), BoxError> {
+        ) -> Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send + 'a>> {
             match event {
-                $(AgoraEvent::$variant(e) => handler.$method(ctx, e).await,)*
-                AgoraEvent::Unknown(u) => handler.unknown(ctx, u).await,
+                $(AgoraEvent::$variant(e) => handler.$method(ctx, e),)*
+                AgoraEvent::Unknown(u) => handler.unknown(ctx, u),
             }
         }
     };

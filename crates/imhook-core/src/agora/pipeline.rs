@@ -328,7 +328,8 @@ macro_rules! agora_endpoint {
                 let label = $route.label();
                 let span = telemetry::callback_span("agora", label);
                 let started = Instant::now();
-                let out = self.run(&req, started).instrument(span).await;
+                // Boxed on its own (see `crate::pipeline::Endpoint::process`).
+                let out = Box::pin(self.run(&req, started)).instrument(span).await;
                 telemetry::request_time("agora", label, started.elapsed());
                 out
             }

@@ -6,6 +6,8 @@ use super::events::*;
 use super::reply::Reply;
 use crate::BoxError;
 use async_trait::async_trait;
+use std::future::Future;
+use std::pin::Pin;
 
 /// Defines [`CallbackHandler`], with one method per command of the catalogue
 /// (`tencent/catalogue.rs`), and [`dispatch`], which calls it.
@@ -55,21 +57,30 @@ macro_rules! define_handler {
         }
 
         /// Calls the handler method for `event` and turns its result into the answer.
-        pub async fn dispatch<H: CallbackHandler + ?Sized>(
-            handler: &H,
-            ctx: &TencentContext,
+        ///
+        /// A plain function rather than an `async fn`: the event moves straight into
+        /// the method's future, and the returned future holds only what the answer
+        /// needs besides the method's result, not a second copy of the event.
+        pub fn dispatch<'a, H: CallbackHandler + ?Sized>(
+            handler: &'a H,
+            ctx: &'a TencentContext,
             event: TencentEvent,
-        ) -> Result<Answer, BoxError> {
+        ) -> Pin<Box<dyn Future<Output = Result<Answer, BoxError>> + Send + 'a>> {
             match event {
                 $($(TencentEvent::$variant(e) => {
                     type Returned = command_kind!(returns $kind $($decision)?);
                     let basis = <Returned as Outcome<$ty>>::basis(&e);
-                    let returned = handler.$method(ctx, e).await?;
-                    Ok(Answer::from_reply(<Returned as Outcome<$ty>>::reply(returned, basis)))
+                    let returned = handler.$method(ctx, e);
+                    Box::pin(async move {
+                        let returned = returned.await?;
+                        Ok(Answer::from_reply(<Returned as Outcome<$ty>>::reply(returned, basis)))
+                    })
                 })*)*
                 TencentEvent::Unknown(u) => {
-                    let reply = handler.unknown(ctx, u).await?.unwrap_or_else(Reply::ok);
-                    Ok(Answer::from_reply(reply))
+                    let returned = handler.unknown(ctx, u);
+                    Box::pin(async move {
+                        Ok(Answer::from_reply(returned.await?.unwrap_or_else(Reply::ok)))
+                    })
                 }
             }
         }

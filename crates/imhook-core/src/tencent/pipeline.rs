@@ -283,7 +283,8 @@ impl Endpoint for TencentEndpoint {
     async fn process(&self, req: Inbound<'_>) -> Outbound {
         let span = telemetry::callback_span("tencent", "tencent");
         let started = Instant::now();
-        let out = self.run(&req, started).instrument(span).await;
+        // Boxed on its own (see `crate::pipeline::Endpoint::process`).
+        let out = Box::pin(self.run(&req, started)).instrument(span).await;
         telemetry::request_time("tencent", "tencent", started.elapsed());
         out
     }
