@@ -119,6 +119,26 @@ pub trait IdempotencyStore: Send + Sync + 'static {
     /// Forgets a claimed (not done) key so a retry is processed.
     async fn release(&self, key: &IdempotencyKey) -> Result<(), StoreError>;
 
+    /// [`claim`](Self::claim) answered without waiting, by a store that never waits
+    /// (one in this process): the endpoints ask it first and call `claim` only on
+    /// `None`, the default, sparing every request the boxed future of an async call.
+    /// A store that answers here must answer exactly as `claim` would.
+    fn claim_now(
+        &self,
+        key: &IdempotencyKey,
+        lease: Duration,
+    ) -> Option<Result<Claim, StoreError>> {
+        let _ = (key, lease);
+        None
+    }
+
+    /// [`complete`](Self::complete) answered without waiting; see
+    /// [`claim_now`](Self::claim_now).
+    fn complete_now(&self, key: &IdempotencyKey, ttl: Duration) -> Option<Result<(), StoreError>> {
+        let _ = (key, ttl);
+        None
+    }
+
     /// Checks that the store can serve claims right now (readiness probes): `Ok` for a
     /// store in this process; a shared store asks its server, within its usual timeout.
     async fn check(&self) -> Result<(), StoreError> {
@@ -177,7 +197,11 @@ impl ClaimGuard {
         provider: &'static str,
     ) -> Result<Acquired, StoreError> {
         use crate::telemetry::{DedupeResult, dedupe};
-        let claim = store.claim(&key, lease).await.inspect_err(|_| {
+        let claim = match store.claim_now(&key, lease) {
+            Some(answer) => answer,
+            None => store.claim(&key, lease).await,
+        };
+        let claim = claim.inspect_err(|_| {
             dedupe(provider, DedupeResult::StoreError);
         })?;
         dedupe(
@@ -205,7 +229,11 @@ impl ClaimGuard {
         // Settled before awaiting: a completion cut short leaves the claim to its lease
         // rather than releasing a callback the handler already processed.
         self.settled = true;
-        if let Err(e) = self.store.complete(&self.key, self.ttl).await {
+        let done = match self.store.complete_now(&self.key, self.ttl) {
+            Some(answer) => answer,
+            None => self.store.complete(&self.key, self.ttl).await,
+        };
+        if let Err(e) = done {
             crate::telemetry::store_error(self.provider);
             tracing::error!(provider = self.provider, error = %e, "could not mark callback as handled");
         }
@@ -459,9 +487,42 @@ impl Inner {
 #[async_trait]
 impl IdempotencyStore for MemoryStore {
     async fn claim(&self, key: &IdempotencyKey, lease: Duration) -> Result<Claim, StoreError> {
+        Ok(self.claim_key(key, lease))
+    }
+
+    async fn complete(&self, key: &IdempotencyKey, ttl: Duration) -> Result<(), StoreError> {
+        self.complete_key(key, ttl);
+        Ok(())
+    }
+
+    async fn release(&self, key: &IdempotencyKey) -> Result<(), StoreError> {
+        self.release_now(key);
+        Ok(())
+    }
+
+    fn claim_now(
+        &self,
+        key: &IdempotencyKey,
+        lease: Duration,
+    ) -> Option<Result<Claim, StoreError>> {
+        Some(Ok(self.claim_key(key, lease)))
+    }
+
+    fn complete_now(&self, key: &IdempotencyKey, ttl: Duration) -> Option<Result<(), StoreError>> {
+        self.complete_key(key, ttl);
+        Some(Ok(()))
+    }
+
+    fn release_detached(self: Arc<Self>, key: IdempotencyKey) {
+        self.release_now(&key);
+    }
+}
+
+impl MemoryStore {
+    fn claim_key(&self, key: &IdempotencyKey, lease: Duration) -> Claim {
         let now = Instant::now();
         let cap = self.capacity;
-        Ok(self.with(|s| {
+        self.with(|s| {
             if let Some(e) = s.map.get(key) {
                 if e.expires > now {
                     return if e.done { Claim::Done } else { Claim::InFlight };
@@ -470,10 +531,10 @@ impl IdempotencyStore for MemoryStore {
             }
             s.insert(*key, after(now, lease), false, cap, now);
             Claim::Claimed
-        }))
+        })
     }
 
-    async fn complete(&self, key: &IdempotencyKey, ttl: Duration) -> Result<(), StoreError> {
+    fn complete_key(&self, key: &IdempotencyKey, ttl: Duration) {
         let now = Instant::now();
         let cap = self.capacity;
         self.with(|s| match s.map.get_mut(key) {
@@ -483,20 +544,8 @@ impl IdempotencyStore for MemoryStore {
             }
             None => s.insert(*key, after(now, ttl), true, cap, now),
         });
-        Ok(())
     }
 
-    async fn release(&self, key: &IdempotencyKey) -> Result<(), StoreError> {
-        self.release_now(key);
-        Ok(())
-    }
-
-    fn release_detached(self: Arc<Self>, key: IdempotencyKey) {
-        self.release_now(&key);
-    }
-}
-
-impl MemoryStore {
     fn release_now(&self, key: &IdempotencyKey) {
         self.with(|s| {
             if s.map.get(key).is_some_and(|e| !e.done) {
@@ -593,6 +642,78 @@ mod tests {
         };
         guard.complete().await;
         assert_eq!(store.claim(&k(1), lease).await.unwrap(), Claim::Done);
+    }
+
+    /// Counts the calls a guard makes of each way into a store.
+    #[derive(Default)]
+    struct Counting {
+        inner: MemoryStore,
+        asked_now: bool,
+        async_calls: std::sync::atomic::AtomicUsize,
+    }
+
+    #[async_trait]
+    impl IdempotencyStore for Counting {
+        async fn claim(&self, key: &IdempotencyKey, lease: Duration) -> Result<Claim, StoreError> {
+            self.async_calls
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.inner.claim(key, lease).await
+        }
+        async fn complete(&self, key: &IdempotencyKey, ttl: Duration) -> Result<(), StoreError> {
+            self.async_calls
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.inner.complete(key, ttl).await
+        }
+        async fn release(&self, key: &IdempotencyKey) -> Result<(), StoreError> {
+            self.inner.release(key).await
+        }
+        fn claim_now(
+            &self,
+            key: &IdempotencyKey,
+            lease: Duration,
+        ) -> Option<Result<Claim, StoreError>> {
+            self.asked_now
+                .then(|| self.inner.claim_now(key, lease))
+                .flatten()
+        }
+        fn complete_now(
+            &self,
+            key: &IdempotencyKey,
+            ttl: Duration,
+        ) -> Option<Result<(), StoreError>> {
+            self.asked_now
+                .then(|| self.inner.complete_now(key, ttl))
+                .flatten()
+        }
+    }
+
+    /// A store that answers at once is never called through its async methods; one
+    /// that does not (the default) is, with the same outcome.
+    #[tokio::test]
+    async fn a_guard_asks_a_store_that_answers_at_once_without_awaiting_it() {
+        for asked_now in [true, false] {
+            let counting = Arc::new(Counting {
+                asked_now,
+                ..Counting::default()
+            });
+            let store: Arc<dyn IdempotencyStore> = counting.clone();
+            let lease = Duration::from_secs(60);
+            let acquired = ClaimGuard::acquire(&store, k(1), lease, DEFAULT_DEDUPE_TTL, "test");
+            let Ok(Acquired::Guard(guard)) = acquired.await else {
+                panic!("not claimed");
+            };
+            guard.complete().await;
+            let again = ClaimGuard::acquire(&store, k(1), lease, DEFAULT_DEDUPE_TTL, "test");
+            assert!(matches!(again.await, Ok(Acquired::Duplicate(Claim::Done))));
+            let calls = counting
+                .async_calls
+                .load(std::sync::atomic::Ordering::Relaxed);
+            assert_eq!(
+                calls,
+                if asked_now { 0 } else { 3 },
+                "asked now: {asked_now}"
+            );
+        }
     }
 
     #[test]
