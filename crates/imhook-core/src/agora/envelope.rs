@@ -2,6 +2,7 @@
 //! read in one borrowed pass over the raw body.
 
 use super::catalogue::{AgoraKind, Named, Operation};
+use crate::idempotency::IdempotencyKey;
 use std::borrow::Cow;
 
 /// The discriminators and signature inputs of a request, borrowed from the raw body.
@@ -177,15 +178,40 @@ impl<'a> Envelope<'a> {
     /// assert_eq!(env.dedup_parts(&env.classify()).unwrap(), ["c2", "chat_offline", "bob"]);
     /// ```
     pub fn dedup_parts(&self, kind: &AgoraKind) -> Option<Vec<Cow<'a, str>>> {
+        Some(match self.key_parts(kind)? {
+            (call_id, None) => vec![call_id],
+            (call_id, Some((event_type, who))) => vec![call_id, event_type, who],
+        })
+    }
+
+    /// The de-duplication key of a request of kind `kind` received on `route`: the
+    /// provider, the route and [`Envelope::dedup_parts`], hashed without collecting
+    /// them in a list.
+    pub(crate) fn dedup_key(&self, kind: &AgoraKind, route: &str) -> Option<IdempotencyKey> {
+        Some(match self.key_parts(kind)? {
+            (id, None) => IdempotencyKey::from_parts(&["agora", route, &id]),
+            (id, Some((event_type, who))) => {
+                IdempotencyKey::from_parts(&["agora", route, &id, &event_type, &who])
+            }
+        })
+    }
+
+    /// [`Envelope::dedup_parts`]: `callId`, and `eventType` with the recipient for the
+    /// families that key per recipient.
+    #[allow(clippy::type_complexity)]
+    fn key_parts(
+        &self,
+        kind: &AgoraKind,
+    ) -> Option<(Cow<'a, str>, Option<(Cow<'a, str>, Cow<'a, str>)>)> {
         let call_id = self.call_id()?;
         if !kind.keys_per_recipient() {
-            return Some(vec![call_id]);
+            return Some((call_id, None));
         }
         let event_type = self.event_type().unwrap_or(Cow::Borrowed(""));
         let who = json_str(self.to)
             .or_else(|| json_str(self.target))
             .unwrap_or(Cow::Borrowed(""));
-        Some(vec![call_id, event_type, who])
+        Some((call_id, Some((event_type, who))))
     }
 
     /// `type` and `operation` of an object `payload`, as raw JSON text (both `None`
@@ -316,6 +342,31 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e.kind(), "group_op_event/O");
+    }
+
+    /// The key is the hash of the provider, the route and the parts, whichever way
+    /// the parts are gathered (keys already stored in Redis stay valid).
+    #[test]
+    fn the_key_hashes_provider_route_and_parts() {
+        for body in [
+            r#"{"callId":"c1","event":"group_op_event","operation":"CREATE","to":"x1"}"#,
+            r#"{"callId":"c2","chat_type":"groupchat","eventType":"chat_offline","to":"bob"}"#,
+            r#"{"callId":"c3","step":"push","eventType":"chat","target":"t"}"#,
+            r#"{"callId":"c\u0034","chat_type":"chat"}"#,
+        ] {
+            let env = Envelope::parse(body).unwrap();
+            let kind = env.classify();
+            let parts = env.dedup_parts(&kind).unwrap();
+            let mut all = vec!["agora", "post-send"];
+            all.extend(parts.iter().map(|p| p.as_ref()));
+            assert_eq!(
+                env.dedup_key(&kind, "post-send"),
+                Some(IdempotencyKey::from_parts(&all)),
+                "{body}"
+            );
+        }
+        let env = Envelope::parse(r#"{"chat_type":"chat"}"#).unwrap();
+        assert_eq!(env.dedup_key(&env.classify(), "post-send"), None);
     }
 
     #[test]

@@ -75,15 +75,9 @@ impl AgoraConfig {
         // carrying a genuine callId must never make the provider's signed callback a
         // duplicate, nor be suppressed by it.
         let dedupe = auth.authenticated && (route == Route::PostSend || self.dedupe_pre_send);
-        let key = env
-            .dedup_parts(&typed_kind)
-            .filter(|_| dedupe)
-            .map(|parts| {
-                let mut key_parts = Vec::with_capacity(2 + parts.len());
-                key_parts.extend(["agora", route.as_str()]);
-                key_parts.extend(parts.iter().map(|p| p.as_ref()));
-                IdempotencyKey::from_parts(&key_parts)
-            });
+        let key = dedupe
+            .then(|| env.dedup_key(&typed_kind, route.as_str()))
+            .flatten();
         let ctx = AgoraContext {
             route,
             authenticated: auth.authenticated,
