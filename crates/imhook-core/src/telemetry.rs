@@ -177,7 +177,12 @@ pub(crate) fn callback_span(provider: &'static str, route: &'static str) -> trac
 }
 
 /// Records the kind and callId (if any) of the request on the current callback span.
+/// Nothing is looked up when no subscriber takes `INFO` spans (the span is then
+/// disabled): finding the current span costs a lookup in the subscriber's registry.
 pub(crate) fn record_identity(kind: &str, call_id: Option<&str>) {
+    if tracing::level_filters::LevelFilter::current() < tracing::Level::INFO {
+        return;
+    }
     let span = tracing::Span::current();
     span.record(
         "kind",
