@@ -131,7 +131,9 @@ mod decode_tencent {
 }
 
 /// Agora: the envelope pass (kind id, signature and de-duplication inputs) is measured
-/// on its own; `typed` is the decode into the family's struct once the kind is known.
+/// on its own; `typed` is the decode into the family's struct once the kind is known,
+/// from the body; `whole_read` is what the pipeline does, the envelope pass and then
+/// the typed decode from the members it kept.
 mod decode_agora {
     use super::*;
 
@@ -149,6 +151,18 @@ mod decode_agora {
     fn plain<T: serde::de::DeserializeOwned>(file: &str) -> impl Fn() {
         let body = fixture(file);
         move || black_box_drop(serde_json::from_slice::<T>(black_box(body.as_bytes())).unwrap())
+    }
+
+    /// What the pipeline reads of a body: the envelope, then the event from the
+    /// members it kept.
+    fn whole_read(file: &str) -> impl Fn() {
+        let body = fixture(file);
+        move || {
+            let body = black_box(body.as_str());
+            let envelope = Envelope::parse(body).unwrap();
+            let kind = envelope.classify();
+            black_box_drop(AgoraEvent::decode_envelope(&kind, body, &envelope))
+        }
     }
 
     const SHARE_FILE: &str = "agora/group_op_event.SHARE_FILE.ADD.json";
@@ -171,6 +185,11 @@ mod decode_agora {
     }
 
     #[divan::bench]
+    fn group_op_share_file_whole_read(b: Bencher<'_, '_>) {
+        b.bench(whole_read(SHARE_FILE));
+    }
+
+    #[divan::bench]
     fn message_groupchat_envelope(b: Bencher<'_, '_>) {
         b.bench(envelope(GROUPCHAT));
     }
@@ -183,6 +202,11 @@ mod decode_agora {
     #[divan::bench]
     fn message_groupchat_plain(b: Bencher<'_, '_>) {
         b.bench(plain::<PlainMessage>(GROUPCHAT));
+    }
+
+    #[divan::bench]
+    fn message_groupchat_whole_read(b: Bencher<'_, '_>) {
+        b.bench(whole_read(GROUPCHAT));
     }
 
     #[divan::bench]
@@ -199,6 +223,16 @@ mod decode_agora {
     #[divan::bench]
     fn pre_send_plain(b: Bencher<'_, '_>) {
         b.bench(plain::<PlainMessage>(PRE_SEND));
+    }
+
+    #[divan::bench]
+    fn pre_send_whole_read(b: Bencher<'_, '_>) {
+        let body = fixture(PRE_SEND);
+        b.bench(|| {
+            let body = black_box(body.as_str());
+            let envelope = Envelope::parse(body).unwrap();
+            black_box_drop(PreSendEvent::decode_envelope(body, &envelope).unwrap())
+        });
     }
 }
 

@@ -94,6 +94,95 @@ pub(crate) fn serde_members<'a>(
     de.end()
 }
 
+/// The top-level members of a JSON object as [`object_members`] read them, kept so
+/// that the object can then be deserialized from them without reading its top level
+/// again: only the values a type asks for are parsed, each from its own text.
+#[derive(Debug, Default)]
+pub(crate) struct Members<'a>(Vec<(&'a str, &'a str)>);
+
+impl<'a> Members<'a> {
+    /// Room for the members of a common callback; a larger one grows the list.
+    const CAPACITY: usize = 24;
+
+    /// An empty list, ready for a callback's members.
+    pub(crate) fn new() -> Self {
+        Self(Vec::with_capacity(Self::CAPACITY))
+    }
+
+    /// Adds one member, as [`object_members`] yields it.
+    pub(crate) fn push(&mut self, key: &'a str, raw: &'a str) {
+        self.0.push((key, raw));
+    }
+
+    /// Deserializes `T` from the members, as `serde_json` would from the object's text:
+    /// the same keys in the same order, each value read by `serde_json`. An error in a
+    /// value names its key (its position is within the value).
+    pub(crate) fn deserialize<T: serde::Deserialize<'a>>(&self) -> Result<T, serde_json::Error> {
+        T::deserialize(MembersDeserializer(&self.0))
+    }
+}
+
+/// A deserializer over [`Members`]: a map whose values are `serde_json` texts.
+struct MembersDeserializer<'m, 'a>(&'m [(&'a str, &'a str)]);
+
+impl<'de> serde::Deserializer<'de> for MembersDeserializer<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(MembersAccess {
+            members: self.0.iter(),
+            value: None,
+        })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+        byte_buf option unit unit_struct newtype_struct seq tuple tuple_struct map
+        struct enum identifier ignored_any
+    }
+}
+
+struct MembersAccess<'m, 'a> {
+    members: std::slice::Iter<'m, (&'a str, &'a str)>,
+    value: Option<(&'a str, &'a str)>,
+}
+
+impl<'de> serde::de::MapAccess<'de> for MembersAccess<'_, 'de> {
+    type Error = serde_json::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        let Some(&(key, raw)) = self.members.next() else {
+            return Ok(None);
+        };
+        self.value = Some((key, raw));
+        seed.deserialize(serde::de::value::BorrowedStrDeserializer::new(key))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        use serde::de::Error;
+        let (key, raw) = self
+            .value
+            .take()
+            .ok_or_else(|| serde_json::Error::custom("value asked before its key"))?;
+        seed.deserialize(&mut serde_json::Deserializer::from_str(raw))
+            .map_err(|e| serde_json::Error::custom(format_args!("`{key}`: {e}")))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.members.len())
+    }
+}
+
 struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],

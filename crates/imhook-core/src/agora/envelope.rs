@@ -3,6 +3,7 @@
 
 use super::catalogue::{AgoraKind, Named, Operation};
 use crate::idempotency::IdempotencyKey;
+use crate::json_scan::Members;
 use std::borrow::Cow;
 
 /// The discriminators and signature inputs of a request, borrowed from the raw body.
@@ -25,6 +26,9 @@ pub struct Envelope<'a> {
     to: Option<&'a str>,
     target: Option<&'a str>,
     payload: Option<&'a str>,
+    /// Every top-level member, when the one-pass reader took the body: the typed
+    /// decode reads the event from them instead of reading the body's top level again.
+    members: Option<Members<'a>>,
 }
 
 /// Why a body cannot be read as a callback envelope.
@@ -58,10 +62,37 @@ impl<'a> Envelope<'a> {
         if !crate::wire::looks_like_object(body.as_bytes()) {
             return Err(EnvelopeError::NotJsonObject);
         }
-        crate::json_scan::members(body, Self::set).map_err(|e| match e.classify() {
+        let mut env = Self::default();
+        let mut members = Members::new();
+        let read = crate::json_scan::object_members(body, |key, raw| {
+            members.push(key, raw);
+            env.set(key, raw)
+        });
+        if read.is_some() {
+            env.members = Some(members);
+            return Ok(env);
+        }
+        // What the one-pass reader leaves (see `json_scan`) is read by serde_json,
+        // which also words the error of a malformed body.
+        let mut env = Self::default();
+        crate::json_scan::serde_members(body, |key, raw| env.set(key, raw)).map_err(|e| match e
+            .classify()
+        {
             serde_json::error::Category::Data => EnvelopeError::Ambiguous(e.to_string()),
             _ => EnvelopeError::NotJsonObject,
-        })
+        })?;
+        Ok(env)
+    }
+
+    /// The body's top-level members, when the one-pass reader took it (see
+    /// [`Members`]); `None` for a body read by `serde_json`.
+    pub(crate) fn members(&self) -> Option<&Members<'a>> {
+        self.members.as_ref()
+    }
+
+    /// [`Envelope::members`], taken out.
+    pub(crate) fn take_members(&mut self) -> Option<Members<'a>> {
+        self.members.take()
     }
 
     /// Keeps `raw` when `key` is one of the envelope's fields; `false` when the field

@@ -16,6 +16,7 @@ use crate::exec::run_guarded;
 use crate::forward::now_millis;
 use crate::idempotency::{Acquired, ClaimGuard, IdempotencyKey, lease};
 use crate::inbound::{Inbound, Outbound};
+use crate::json_scan::Members;
 use crate::log_value::Untrusted;
 use crate::pipeline::{Endpoint, ForwardFacts, Limits, Verify};
 use crate::telemetry::{self, Outcome, Rejection};
@@ -28,6 +29,8 @@ use tracing::Instrument;
 /// in de-duplication, its key.
 struct Authenticated<'r> {
     body: &'r str,
+    /// The body's top-level members, read once by the envelope, for the typed decode.
+    members: Option<Members<'r>>,
     kind: AgoraKind,
     ctx: AgoraContext,
     key: Option<IdempotencyKey>,
@@ -46,7 +49,7 @@ impl AgoraConfig {
             tracing::warn!(provider = "agora", "rejected: body is not UTF-8");
             reply::bad_request()
         })?;
-        let env = Envelope::parse(body).map_err(|e| {
+        let mut env = Envelope::parse(body).map_err(|e| {
             match &e {
                 EnvelopeError::NotJsonObject => tracing::warn!(provider = "agora", "rejected: body is not a JSON object"),
                 EnvelopeError::Ambiguous(detail) => tracing::warn!(provider = "agora", error = ?Untrusted(detail), "rejected: malformed envelope"),
@@ -89,6 +92,7 @@ impl AgoraConfig {
         };
         Ok(Authenticated {
             body,
+            members: env.take_members(),
             kind: typed_kind,
             ctx,
             key,
@@ -133,7 +137,7 @@ impl AgoraConfig {
         let (a, claim) = self
             .admit_request(Route::PostSend, req, |_| reply::ack())
             .await?;
-        let event = AgoraEvent::decode_as(&a.kind, a.body);
+        let event = AgoraEvent::decode_read(&a.kind, a.body, a.members.as_ref());
         Ok(PostSendCallback {
             ctx: a.ctx,
             event,
@@ -147,7 +151,7 @@ impl AgoraConfig {
         let (a, claim) = self
             .admit_request(Route::PreSend, req, reply::pre_send_fallback)
             .await?;
-        match PreSendEvent::decode(a.body) {
+        match PreSendEvent::decode_read(a.body, a.members.as_ref()) {
             Ok(event) => Ok(PreSendCallback {
                 ctx: a.ctx,
                 event,
@@ -392,6 +396,7 @@ impl PostSendEndpoint {
         let (
             Authenticated {
                 body,
+                members,
                 kind,
                 ctx,
                 key,
@@ -409,7 +414,7 @@ impl PostSendEndpoint {
         // The event is decoded and handed over in one block, so that it is not kept in
         // this future (several hundred bytes) across the awaits below.
         let (known, decode_failed, next) = {
-            let event = AgoraEvent::decode_as(&kind, body);
+            let event = AgoraEvent::decode_read(&kind, body, members.as_ref());
             let known = event.is_known();
             let decode_failed = matches!(&event, AgoraEvent::Unknown(u) if u.error.is_some());
             let next = match self.config.forward.as_deref() {

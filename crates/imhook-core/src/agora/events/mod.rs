@@ -54,7 +54,9 @@ pub use user_status::UserStatusEvent;
 
 pub use crate::agora::catalogue::FAMILIES;
 
+use crate::agora::Envelope;
 use crate::agora::catalogue::{AgoraKind, Family, Named, Operation, family_kind, for_each_family};
+use crate::json_scan::Members;
 use crate::record::EventRecord;
 use serde_json::value::RawValue;
 
@@ -81,8 +83,40 @@ macro_rules! define_events {
             /// [`Envelope::classify`](crate::agora::Envelope::classify)). Never fails:
             /// anything that cannot be typed is [`AgoraEvent::Unknown`].
             pub fn decode_as(kind: &AgoraKind, body: &str) -> Self {
+                Self::decode_read(kind, body, None)
+            }
+
+            /// [`AgoraEvent::decode_as`] for a body whose envelope was read: the event
+            /// is read from the top-level members the envelope kept, so the body's top
+            /// level is not read twice. Same result as `decode_as(kind, body)`.
+            ///
+            /// ```
+            /// use imhook_core::agora::{AgoraEvent, Envelope};
+            /// let body = r#"{"callId":"a_1","event":"group_op_event","operation":"SHARE_FILE","id":"g1",
+            ///     "type":"GROUP","operator":"u1","appkey":"o#a","timestamp":1,"payload":{"type":"ADD"}}"#;
+            /// let envelope = Envelope::parse(body).unwrap();
+            /// let kind = envelope.classify();
+            /// let event = AgoraEvent::decode_envelope(&kind, body, &envelope);
+            /// assert!(event.is_known());
+            /// assert_eq!(event.kind(), kind);
+            /// ```
+            pub fn decode_envelope<'a>(
+                kind: &AgoraKind,
+                body: &'a str,
+                envelope: &Envelope<'a>,
+            ) -> Self {
+                Self::decode_read(kind, body, envelope.members())
+            }
+
+            /// [`AgoraEvent::decode_as`], from the body's top-level `members` when its
+            /// envelope kept them.
+            pub(crate) fn decode_read(
+                kind: &AgoraKind,
+                body: &str,
+                members: Option<&Members<'_>>,
+            ) -> Self {
                 match kind {
-                    $(AgoraKind::$variant { .. } => typed(kind, body, Self::$variant),)*
+                    $(AgoraKind::$variant { .. } => typed(kind, body, members, Self::$variant),)*
                     AgoraKind::PreSend | AgoraKind::Unknown(_) => unknown(kind, body, None),
                 }
             }
@@ -194,9 +228,14 @@ const USER_STATUS_REASONS: &[&str] = &["login", "logout", "replaced"];
 fn typed<T: serde::de::DeserializeOwned>(
     kind: &AgoraKind,
     body: &str,
+    members: Option<&Members<'_>>,
     wrap: fn(T) -> AgoraEvent,
 ) -> AgoraEvent {
-    match serde_json::from_str::<T>(body) {
+    let decoded = match members {
+        Some(members) => members.deserialize::<T>(),
+        None => serde_json::from_str::<T>(body),
+    };
+    match decoded {
         Ok(ev) => wrap(ev),
         Err(e) => unknown(kind, body, Some(e.to_string())),
     }
@@ -334,5 +373,61 @@ mod tests {
         let ev = AgoraEvent::decode("unknown", &raw);
         assert_eq!(ev.record(), ev.record_from(&raw));
         assert_eq!(ev.record().event["security"], "***");
+    }
+
+    /// Reading the event from the envelope's members gives the event read from the
+    /// body: for every published request, and for copies with a required field
+    /// mistyped, a nested object replaced, a field repeated and an unknown field added.
+    #[test]
+    fn the_members_read_the_same_event_as_the_body() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/agora");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.ends_with(".json") || name == "manifest.json" || name == "signatures.json" {
+                continue;
+            }
+            let original = std::fs::read_to_string(&path).unwrap();
+            let compact: Value = serde_json::from_str(&original).unwrap();
+            let mut bodies = vec![original, compact.to_string()];
+            let mut mistyped = compact.clone();
+            mistyped["callId"] = json!({"not": "a string"});
+            mistyped["timestamp"] = json!([1]);
+            let mut replaced = compact.clone();
+            replaced["payload"] = json!("text");
+            let mut added = compact.clone();
+            added["a_field_from_a_newer_provider"] = json!({"x": [1, 2]});
+            bodies.extend([mistyped, replaced, added].map(|v| v.to_string()));
+            let text = compact.to_string();
+            bodies.push(text.replacen('{', r#"{"appkey":"first","#, 1));
+            for body in &bodies {
+                let mut env = crate::agora::Envelope::parse(body).unwrap();
+                let members = env.take_members();
+                assert!(members.is_some(), "{name}: left to serde_json");
+                if name.starts_with("pre_send") {
+                    let read = PreSendEvent::decode_read(body, members.as_ref());
+                    let direct = PreSendEvent::decode(body);
+                    assert_eq!(read.is_ok(), direct.is_ok(), "{name}: {body}");
+                    if let (Ok(read), Ok(direct)) = (read, direct) {
+                        assert_eq!(format!("{read:?}"), format!("{direct:?}"), "{name}");
+                    }
+                    continue;
+                }
+                let kind = env.classify();
+                let read = AgoraEvent::decode_read(&kind, body, members.as_ref());
+                let direct = AgoraEvent::decode_as(&kind, body);
+                match (&read, &direct) {
+                    (AgoraEvent::Unknown(r), AgoraEvent::Unknown(d)) => {
+                        assert_eq!(r.kind, d.kind, "{name}");
+                        assert_eq!(r.raw.get(), d.raw.get(), "{name}");
+                        assert_eq!(r.error.is_some(), d.error.is_some(), "{name}: {body}");
+                    }
+                    _ => assert_eq!(format!("{read:?}"), format!("{direct:?}"), "{name}: {body}"),
+                }
+            }
+            seen += 1;
+        }
+        assert!(seen > 40, "{seen} fixtures");
     }
 }

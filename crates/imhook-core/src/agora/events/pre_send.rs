@@ -115,10 +115,33 @@ pub struct PreSendEvent {
 impl PreSendEvent {
     /// Decodes a pre-send body; `Err` when its envelope cannot be used at all.
     pub fn decode(body: &str) -> Result<Self, String> {
+        Self::decode_read(body, None)
+    }
+
+    /// [`PreSendEvent::decode`] for a body whose envelope was read: the request is
+    /// read from the top-level members the envelope kept, so the body's top level is
+    /// not read twice. Same result as `decode(body)`.
+    pub fn decode_envelope<'a>(
+        body: &'a str,
+        envelope: &crate::agora::Envelope<'a>,
+    ) -> Result<Self, String> {
+        Self::decode_read(body, envelope.members())
+    }
+
+    /// [`PreSendEvent::decode`], from the body's top-level `members` when its envelope
+    /// kept them.
+    pub(crate) fn decode_read(
+        body: &str,
+        members: Option<&crate::json_scan::Members<'_>>,
+    ) -> Result<Self, String> {
         if !wire::looks_like_object(body.as_bytes()) {
             return Err("body is not a JSON object".to_owned());
         }
-        let wire: PreSendWire = serde_json::from_str(body).map_err(|e| e.to_string())?;
+        let wire: PreSendWire = match members {
+            Some(members) => members.deserialize(),
+            None => serde_json::from_str(body),
+        }
+        .map_err(|e| e.to_string())?;
         let payload = classify(wire.payload.as_ref());
         Ok(Self { wire, payload })
     }
