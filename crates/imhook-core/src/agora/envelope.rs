@@ -334,24 +334,17 @@ mod tests {
     /// reads.
     #[test]
     fn the_one_pass_reader_takes_every_fixture_as_serde_json_does() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/agora");
-        let mut seen = 0;
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_none_or(|e| e != "json") || path.ends_with("manifest.json") {
-                continue;
-            }
-            let body = std::fs::read_to_string(&path).unwrap();
+        let fixtures = crate::agora::request_fixtures();
+        for (name, body) in &fixtures {
             let mut read = Envelope::default();
-            crate::json_scan::object_members(&body, |k, v| read.set(k, v))
-                .unwrap_or_else(|| panic!("{path:?} left to serde_json"));
+            crate::json_scan::object_members(body, |k, v| read.set(k, v))
+                .unwrap_or_else(|| panic!("{name} left to serde_json"));
             let mut serde = Envelope::default();
-            crate::json_scan::serde_members(&body, |k, v| serde.set(k, v)).unwrap();
-            assert_eq!(format!("{read:?}"), format!("{serde:?}"), "{path:?}");
-            assert_eq!(read.payload_head(), serde.payload_head(), "{path:?}");
-            seen += 1;
+            crate::json_scan::serde_members(body, |k, v| serde.set(k, v)).unwrap();
+            assert_eq!(format!("{read:?}"), format!("{serde:?}"), "{name}");
+            assert_eq!(read.payload_head(), serde.payload_head(), "{name}");
         }
-        assert!(seen > 30, "{seen} fixtures");
+        assert!(fixtures.len() > 30, "{} fixtures", fixtures.len());
     }
 
     #[test]

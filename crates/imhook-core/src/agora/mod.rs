@@ -86,3 +86,24 @@ pub use envelope::{Envelope, EnvelopeError};
 pub use events::{AgoraEvent, UnknownEvent};
 pub use handler::{CallbackHandler, dispatch};
 pub use pipeline::{PostSendCallback, PostSendEndpoint, PreSendCallback, PreSendEndpoint};
+
+/// The published request bodies of `tests/fixtures/agora`, with their file names.
+#[cfg(test)]
+pub(crate) fn request_fixtures() -> Vec<(String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/agora");
+    let mut fixtures: Vec<(String, String)> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .filter_map(|path| {
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            let body = std::fs::read_to_string(&path).ok()?;
+            Some((name, body))
+        })
+        .filter(|(name, _)| name != "manifest.json" && name != "signatures.json")
+        .collect();
+    fixtures.sort();
+    fixtures
+}
