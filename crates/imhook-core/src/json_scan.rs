@@ -40,15 +40,39 @@ pub(crate) fn object_members<'a>(
 /// or of a member `member` refuses (a repeated field).
 pub(crate) fn members<'a, T: Default>(
     text: &'a str,
-    mut member: impl FnMut(&mut T, &str, &'a str) -> bool,
+    member: impl FnMut(&mut T, &str, &'a str) -> bool,
 ) -> Result<T, serde_json::Error> {
+    read(text, false, member).map(|(state, _)| state)
+}
+
+/// [`members`], keeping every member as well when the one-pass reader took the input
+/// (`None` when `serde_json` read it: its keys are unescaped copies).
+pub(crate) fn members_kept<'a, T: Default>(
+    text: &'a str,
+    member: impl FnMut(&mut T, &str, &'a str) -> bool,
+) -> Result<(T, Option<Members<'a>>), serde_json::Error> {
+    read(text, true, member)
+}
+
+fn read<'a, T: Default>(
+    text: &'a str,
+    keep: bool,
+    mut member: impl FnMut(&mut T, &str, &'a str) -> bool,
+) -> Result<(T, Option<Members<'a>>), serde_json::Error> {
     let mut state = T::default();
-    if object_members(text, |key, raw| member(&mut state, key, raw)).is_some() {
-        return Ok(state);
+    let mut kept = keep.then(Members::new);
+    let one_pass = object_members(text, |key, raw| {
+        if let Some(kept) = kept.as_mut() {
+            kept.push(key, raw);
+        }
+        member(&mut state, key, raw)
+    });
+    if one_pass.is_some() {
+        return Ok((state, kept));
     }
     let mut state = T::default();
     serde_members(text, |key, raw| member(&mut state, key, raw))?;
-    Ok(state)
+    Ok((state, None))
 }
 
 /// [`object_members`] by `serde_json`, which takes every form (escaped keys are
@@ -105,12 +129,12 @@ impl<'a> Members<'a> {
     const CAPACITY: usize = 24;
 
     /// An empty list, ready for a callback's members.
-    pub(crate) fn new() -> Self {
+    fn new() -> Self {
         Self(Vec::with_capacity(Self::CAPACITY))
     }
 
     /// Adds one member, as [`object_members`] yields it.
-    pub(crate) fn push(&mut self, key: &'a str, raw: &'a str) {
+    fn push(&mut self, key: &'a str, raw: &'a str) {
         self.0.push((key, raw));
     }
 

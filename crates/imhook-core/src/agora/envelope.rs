@@ -62,25 +62,12 @@ impl<'a> Envelope<'a> {
         if !crate::wire::looks_like_object(body.as_bytes()) {
             return Err(EnvelopeError::NotJsonObject);
         }
-        let mut env = Self::default();
-        let mut members = Members::new();
-        let read = crate::json_scan::object_members(body, |key, raw| {
-            members.push(key, raw);
-            env.set(key, raw)
-        });
-        if read.is_some() {
-            env.members = Some(members);
-            return Ok(env);
-        }
-        // What the one-pass reader leaves (see `json_scan`) is read by serde_json,
-        // which also words the error of a malformed body.
-        let mut env = Self::default();
-        crate::json_scan::serde_members(body, |key, raw| env.set(key, raw)).map_err(|e| match e
-            .classify()
-        {
-            serde_json::error::Category::Data => EnvelopeError::Ambiguous(e.to_string()),
-            _ => EnvelopeError::NotJsonObject,
-        })?;
+        let (mut env, members) =
+            crate::json_scan::members_kept(body, Self::set).map_err(|e| match e.classify() {
+                serde_json::error::Category::Data => EnvelopeError::Ambiguous(e.to_string()),
+                _ => EnvelopeError::NotJsonObject,
+            })?;
+        env.members = members;
         Ok(env)
     }
 
