@@ -198,12 +198,84 @@ impl<'de> serde::de::MapAccess<'de> for MembersAccess<'_, 'de> {
             .value
             .take()
             .ok_or_else(|| serde_json::Error::custom("value asked before its key"))?;
-        seed.deserialize(&mut serde_json::Deserializer::from_str(raw))
-            .map_err(|e| serde_json::Error::custom(format_args!("`{key}`: {e}")))
+        match plain_string(raw) {
+            Some(text) => seed.deserialize(PlainString { text, raw }),
+            None => seed.deserialize(&mut serde_json::Deserializer::from_str(raw)),
+        }
+        .map_err(|e| serde_json::Error::custom(format_args!("`{key}`: {e}")))
     }
 
     fn size_hint(&self) -> Option<usize> {
         Some(self.members.len())
+    }
+}
+
+/// The content of `raw`, a value [`object_members`] read, when it is a string without
+/// escapes: its text is then the string itself.
+fn plain_string(raw: &str) -> Option<&str> {
+    let text = raw.strip_prefix('"')?.strip_suffix('"')?;
+    (!text.as_bytes().contains(&b'\\')).then_some(text)
+}
+
+/// A member value that is a string without escapes, deserialized as `serde_json`
+/// deserializes it from its text, without reading the text again.
+struct PlainString<'a> {
+    text: &'a str,
+    /// The value's JSON text, for what `serde_json` treats specially (raw values).
+    raw: &'a str,
+}
+
+impl<'de> serde::Deserializer<'de> for PlainString<'de> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_borrowed_str(self.text)
+    }
+
+    fn deserialize_bytes<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_borrowed_bytes(self.text.as_bytes())
+    }
+
+    fn deserialize_byte_buf<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_bytes(visitor)
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        serde_json::Deserializer::from_str(self.raw).deserialize_newtype_struct(name, visitor)
+    }
+
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_enum(serde::de::value::BorrowedStrDeserializer::new(self.text))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
     }
 }
 
@@ -304,9 +376,7 @@ impl<'a> Reader<'a> {
         loop {
             // Plain characters in one tight search, then the byte that stopped it.
             let rest = self.bytes.get(self.at..)?;
-            let plain = rest
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            let plain = plain_run(rest)?;
             self.at += plain + 1;
             match rest.get(plain)? {
                 b'"' => return Some(()),
@@ -365,10 +435,138 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Whether `byte` ends a run of plain string characters: a quote, a backslash or a
+/// control character.
+fn ends_plain_run(byte: u8) -> bool {
+    byte == b'"' || byte == b'\\' || byte < 0x20
+}
+
+/// The offset of the first byte of `bytes` that [ends a run of plain string
+/// characters](ends_plain_run), eight bytes at a time: string contents are most of a
+/// body's bytes.
+fn plain_run(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    // The high bit of each byte of `word` that is zero, and possibly of bytes above
+    // one that is: the lowest bit set is exact.
+    let zero_bytes = |word: u64| word.wrapping_sub(ONES) & !word & HIGH;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().ok()?);
+        let stops = zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+            // Bytes below 0x20 (and possibly bytes above one that is).
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGH);
+        if stops != 0 {
+            return Some(at + (stops.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let tail = chunks.remainder();
+    tail.iter().position(|&b| ends_plain_run(b)).map(|p| at + p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn plain_string_members_read_as_serde_json_reads_them() {
+        use serde::Deserialize;
+        use serde_json::value::RawValue;
+        #[derive(Debug, Deserialize)]
+        enum Unit {
+            #[serde(rename = "v")]
+            V,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct S {
+            k: String,
+        }
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Newtype(String);
+        /// `{"k": value}` through the members and through `serde_json`: the same
+        /// `Debug` output or both an error.
+        fn same<T: for<'a> Deserialize<'a> + std::fmt::Debug>(value: &str) {
+            #[derive(Debug, Deserialize)]
+            struct Wrap<T> {
+                k: T,
+            }
+            let text = format!(r#"{{"k":{value}}}"#);
+            let (_, members) = members_kept(&text, |_: &mut (), _, _| true).unwrap();
+            let via_members = members.unwrap().deserialize::<Wrap<T>>().map(|w| w.k);
+            let direct = serde_json::from_str::<Wrap<T>>(&text).map(|w| w.k);
+            let what = format!("{} from {value}", std::any::type_name::<T>());
+            match (via_members, direct) {
+                (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{what}"),
+                // An error through the members names the member instead of a position.
+                (Err(a), Err(b)) => {
+                    let message = |e: String| e.split(" at line").next().map(str::to_owned);
+                    assert_eq!(
+                        message(a.to_string()),
+                        message(format!("`k`: {b}")),
+                        "{what}"
+                    );
+                }
+                (a, b) => panic!("{what}: {a:?} against {b:?}"),
+            }
+        }
+        for value in [r#""v""#, r#""""#, r#""a b""#, r#""\u0041""#, r#""é""#, "7"] {
+            same::<String>(value);
+            same::<Option<String>>(value);
+            same::<char>(value);
+            same::<Unit>(value);
+            same::<Box<RawValue>>(value);
+            same::<Newtype>(value);
+            same::<serde_json::Value>(value);
+            same::<i64>(value);
+            same::<Option<u32>>(value);
+            same::<bool>(value);
+            same::<()>(value);
+            same::<S>(value);
+            same::<Vec<String>>(value);
+            same::<std::collections::BTreeMap<String, String>>(value);
+        }
+        assert_eq!(plain_string(r#""a""#), Some("a"));
+        assert_eq!(plain_string(r#""a\"b""#), None);
+        assert_eq!(plain_string("7"), None);
+    }
+
+    #[test]
+    fn plain_runs_end_where_a_byte_by_byte_search_ends_them() {
+        let naive = |b: &[u8]| b.iter().position(|&b| ends_plain_run(b));
+        // Every stop byte at every offset, after every kind of plain byte (ASCII, the
+        // bytes next to each stop value, UTF-8), in bodies shorter and longer than a
+        // word.
+        for plain in [b'a', b' ', b'!', b'#', b'[', b']', 0x7f, 0x80, 0xe4, 0xff] {
+            for stop in [b'"', b'\\', 0x00, 0x01, 0x1f] {
+                for len in 0..20 {
+                    for at in 0..=len {
+                        let mut bytes = vec![plain; len];
+                        if let Some(b) = bytes.get_mut(at) {
+                            *b = stop;
+                        }
+                        // A second stop after the first must not hide it.
+                        bytes.push(b'"');
+                        assert_eq!(plain_run(&bytes), naive(&bytes), "{bytes:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(plain_run(b""), None);
+        assert_eq!(plain_run(b"abcdefghijk"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn plain_runs_agree_with_a_byte_by_byte_search(bytes in prop::collection::vec(any::<u8>(), 0..40)) {
+            prop_assert_eq!(plain_run(&bytes), bytes.iter().position(|&b| ends_plain_run(b)));
+        }
+    }
 
     fn members(text: &str) -> Option<Vec<(String, String)>> {
         let mut out = Vec::new();
