@@ -230,7 +230,7 @@ pub(crate) fn rejected(provider: &'static str, reason: Rejection) {
 /// Counts one answer of the de-duplication store (and a store error apart).
 pub(crate) fn dedupe(provider: &'static str, result: DedupeResult) {
     match per_request::dedupe(provider, result) {
-        Some(labels) => per_request::counter(DEDUPE_TOTAL, labels),
+        Some(key) => per_request::counter(key),
         None => {
             metrics::counter!(DEDUPE_TOTAL, "provider" => provider, "result" => result.as_str())
                 .increment(1)
@@ -257,8 +257,8 @@ pub(crate) fn request_time(provider: &'static str, route: &'static str, elapsed:
 }
 
 fn seconds(name: &'static str, provider: &'static str, route: &'static str, elapsed: Duration) {
-    match per_request::route(provider, route) {
-        Some(labels) => per_request::histogram(name, labels, elapsed.as_secs_f64()),
+    match per_request::seconds(name, provider, route) {
+        Some(key) => per_request::histogram(key, elapsed.as_secs_f64()),
         None => metrics::histogram!(name, "provider" => provider, "route" => route)
             .record(elapsed.as_secs_f64()),
     }
@@ -269,8 +269,9 @@ fn seconds(name: &'static str, provider: &'static str, route: &'static str, elap
 static METADATA: Metadata<'static> =
     Metadata::new(module_path!(), Level::INFO, Some(module_path!()));
 
-/// The label sets of the metrics recorded on every request, made once: the `metrics`
-/// macros build a new label list on each call unless every label value is a literal.
+/// The keys of the metrics recorded on every request, made (and hashed) at compile time:
+/// the `metrics` macros build and hash a new key on each call unless every label value
+/// is a literal.
 /// Each function answers `None` for a combination it does not hold, which the caller
 /// then records through the macros.
 mod per_request {
@@ -295,8 +296,21 @@ mod per_request {
         pair("provider", "agora", "route", "agora-pre-send"),
     ];
 
+    /// `name` for each route, in [`ROUTES`] order. The keys are made (and hashed) at
+    /// compile time.
+    const fn route_keys(name: &'static str) -> [Key; 3] {
+        [
+            Key::from_static_parts(name, &ROUTES[0]),
+            Key::from_static_parts(name, &ROUTES[1]),
+            Key::from_static_parts(name, &ROUTES[2]),
+        ]
+    }
+
+    static HANDLER: [Key; 3] = route_keys(HANDLER_SECONDS);
+    static REQUEST: [Key; 3] = route_keys(REQUEST_SECONDS);
+
     /// `provider` and `result` of each store answer, per provider.
-    static DEDUPE: [[[Label; 2]; 4]; 2] = {
+    static DEDUPE_LABELS: [[[Label; 2]; 4]; 2] = {
         const fn results(provider: &'static str) -> [[Label; 2]; 4] {
             [
                 pair("provider", provider, "result", "claimed"),
@@ -308,33 +322,54 @@ mod per_request {
         [results("tencent"), results("agora")]
     };
 
-    pub(super) fn route(provider: &str, route: &str) -> Option<&'static [Label]> {
-        ROUTES
-            .iter()
-            .find(|l| matches(l, provider, route))
-            .map(|l| l.as_slice())
+    static DEDUPE: [[Key; 4]; 2] = {
+        const fn keys(labels: &'static [[Label; 2]; 4]) -> [Key; 4] {
+            [
+                Key::from_static_parts(DEDUPE_TOTAL, &labels[0]),
+                Key::from_static_parts(DEDUPE_TOTAL, &labels[1]),
+                Key::from_static_parts(DEDUPE_TOTAL, &labels[2]),
+                Key::from_static_parts(DEDUPE_TOTAL, &labels[3]),
+            ]
+        }
+        [keys(&DEDUPE_LABELS[0]), keys(&DEDUPE_LABELS[1])]
+    };
+
+    /// The key of the histogram `name` ([`HANDLER_SECONDS`] or [`REQUEST_SECONDS`]) for
+    /// `route` of `provider`.
+    pub(super) fn seconds(name: &str, provider: &str, route: &str) -> Option<&'static Key> {
+        let keys = match name {
+            HANDLER_SECONDS => &HANDLER,
+            REQUEST_SECONDS => &REQUEST,
+            _ => return None,
+        };
+        let at = ROUTES.iter().position(|l| matches(l, provider, route))?;
+        keys.get(at)
     }
 
-    pub(super) fn dedupe(provider: &str, result: DedupeResult) -> Option<&'static [Label]> {
+    /// The key of [`DEDUPE_TOTAL`] for `result` of `provider`.
+    pub(super) fn dedupe(provider: &str, result: DedupeResult) -> Option<&'static Key> {
         DEDUPE
             .iter()
             .flatten()
-            .find(|l| matches(l, provider, result.as_str()))
-            .map(|l| l.as_slice())
+            .find(|k| matches_key(k, provider, result.as_str()))
     }
 
     fn matches([first, second]: &[Label; 2], v1: &str, v2: &str) -> bool {
         first.value() == v1 && second.value() == v2
     }
 
-    pub(super) fn counter(name: &'static str, labels: &'static [Label]) {
-        let key = Key::from_static_parts(name, labels);
-        metrics::with_recorder(|r| r.register_counter(&key, &METADATA).increment(1));
+    fn matches_key(key: &Key, v1: &str, v2: &str) -> bool {
+        let mut labels = key.labels();
+        labels.next().is_some_and(|l| l.value() == v1)
+            && labels.next().is_some_and(|l| l.value() == v2)
     }
 
-    pub(super) fn histogram(name: &'static str, labels: &'static [Label], value: f64) {
-        let key = Key::from_static_parts(name, labels);
-        metrics::with_recorder(|r| r.register_histogram(&key, &METADATA).record(value));
+    pub(super) fn counter(key: &'static Key) {
+        metrics::with_recorder(|r| r.register_counter(key, &METADATA).increment(1));
+    }
+
+    pub(super) fn histogram(key: &'static Key, value: f64) {
+        metrics::with_recorder(|r| r.register_histogram(key, &METADATA).record(value));
     }
 }
 
@@ -342,8 +377,20 @@ mod per_request {
 mod tests {
     use super::*;
 
-    fn pairs(labels: &[Label]) -> Vec<(&str, &str)> {
-        labels.iter().map(|l| (l.key(), l.value())).collect()
+    /// The name and labels of `key`, after checking that it equals, hash included,
+    /// the key the `metrics` macros build from them.
+    fn pairs(key: &Key) -> (&str, Vec<(&str, &str)>) {
+        let labels: Vec<_> = key.labels().map(|l| (l.key(), l.value())).collect();
+        let built = Key::from_parts(
+            key.name().to_owned(),
+            labels
+                .iter()
+                .map(|(k, v)| Label::new(k.to_string(), v.to_string()))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(key, &built);
+        assert_eq!(key.get_hash(), built.get_hash());
+        (key.name(), labels)
     }
 
     /// Every route and every store answer of both providers is recorded without
@@ -356,8 +403,11 @@ mod tests {
             ("agora", Route::PostSend.label()),
             ("agora", Route::PreSend.label()),
         ] {
-            let labels = per_request::route(provider, route).map(pairs);
-            assert_eq!(labels, Some(vec![("provider", provider), ("route", route)]));
+            for name in [HANDLER_SECONDS, REQUEST_SECONDS] {
+                let key = per_request::seconds(name, provider, route).map(pairs);
+                let labels = vec![("provider", provider), ("route", route)];
+                assert_eq!(key, Some((name, labels)));
+            }
         }
         for provider in ["tencent", "agora"] {
             for result in [
@@ -366,11 +416,15 @@ mod tests {
                 DedupeResult::InFlight,
                 DedupeResult::StoreError,
             ] {
-                let labels = per_request::dedupe(provider, result).map(pairs);
-                let expected = vec![("provider", provider), ("result", result.as_str())];
-                assert_eq!(labels, Some(expected));
+                let key = per_request::dedupe(provider, result).map(pairs);
+                let labels = vec![("provider", provider), ("result", result.as_str())];
+                assert_eq!(key, Some((DEDUPE_TOTAL, labels)));
             }
         }
-        assert_eq!(per_request::route("agora", "tencent"), None);
+        assert_eq!(
+            per_request::seconds(HANDLER_SECONDS, "agora", "tencent"),
+            None
+        );
+        assert_eq!(per_request::seconds(DEDUPE_TOTAL, "agora", "agora"), None);
     }
 }
