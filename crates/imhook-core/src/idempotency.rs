@@ -12,6 +12,7 @@
 
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
+use std::collections::hash_map::Entry as MapEntry;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::hash::{BuildHasher, Hasher};
@@ -421,13 +422,6 @@ impl MemoryStore {
 }
 
 impl Inner {
-    /// Whether `record` is the live record of its key.
-    fn is_live(&self, (key, generation): &(IdempotencyKey, u64)) -> bool {
-        self.map
-            .get(key)
-            .is_some_and(|e| e.generation == *generation)
-    }
-
     /// Records a new entry for `key` (absent from the map), making room first.
     fn insert(
         &mut self,
@@ -439,14 +433,13 @@ impl Inner {
     ) {
         // Drop stale and expired records at the front.
         while let Some(&(k, generation)) = self.order.front() {
-            match self.map.get(&k) {
-                Some(e) if e.generation == generation => {
-                    if e.expires > now {
-                        break;
-                    }
-                    self.map.remove(&k);
+            if let MapEntry::Occupied(e) = self.map.entry(k)
+                && e.get().generation == generation
+            {
+                if e.get().expires > now {
+                    break;
                 }
-                _ => {}
+                e.remove();
             }
             self.order.pop_front();
         }
@@ -454,9 +447,11 @@ impl Inner {
         // live record in the queue, so this ends.
         while self.map.len() >= cap {
             match self.order.pop_front() {
-                Some(record) => {
-                    if self.is_live(&record) {
-                        self.map.remove(&record.0);
+                Some((k, generation)) => {
+                    if let MapEntry::Occupied(e) = self.map.entry(k)
+                        && e.get().generation == generation
+                    {
+                        e.remove();
                     }
                 }
                 None => {
