@@ -467,6 +467,34 @@ mod tests {
     }
 
     #[test]
+    fn wire_enums_read_strings_as_string_does() {
+        mod colour {
+            #![allow(unreachable_pub)]
+            crate::wire::wire_enum! {
+                /// A test enum.
+                Colour {
+                    /// `red`.
+                    Red = "red",
+                }
+            }
+        }
+        use colour::Colour;
+        let read = |text: &str| serde_json::from_str::<Colour>(text);
+        assert_eq!(read(r#""red""#).unwrap(), Colour::Red);
+        assert_eq!(read(r#""re\u0064""#).unwrap(), Colour::Red);
+        assert_eq!(read(r#""blue""#).unwrap(), Colour::Other("blue".to_owned()));
+        assert_eq!(Colour::from("blue"), Colour::from("blue".to_owned()));
+        assert_eq!(Colour::from("red"), Colour::Red);
+        for other in ["5", "null", "[]", "{}"] {
+            let (ours, string) = (read(other), serde_json::from_str::<String>(other));
+            assert_eq!(
+                ours.map_err(|e| e.to_string()),
+                string.map(Colour::from).map_err(|e| e.to_string())
+            );
+        }
+    }
+
+    #[test]
     fn object_precheck() {
         assert!(looks_like_object(b" \n{}"));
         assert!(!looks_like_object(b"[]"));
@@ -508,7 +536,10 @@ macro_rules! wire_enum {
 
         impl From<&str> for $name {
             fn from(s: &str) -> Self {
-                Self::from(s.to_owned())
+                match s {
+                    $($wire => Self::$variant,)+
+                    _ => Self::Other(s.to_owned()),
+                }
             }
         }
 
@@ -519,8 +550,23 @@ macro_rules! wire_enum {
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
+            /// A string, as `String` reads it; a known value is matched without copying
+            /// the string.
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                String::deserialize(d).map(Self::from)
+                struct Wire;
+                impl serde::de::Visitor<'_> for Wire {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
+                        Ok($name::from(v))
+                    }
+                    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<$name, E> {
+                        Ok($name::from(v))
+                    }
+                }
+                d.deserialize_string(Wire)
             }
         }
     };
