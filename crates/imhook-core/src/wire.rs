@@ -290,6 +290,220 @@ where
     d.deserialize_any(V::<T>(PhantomData))
 }
 
+/// An item of a [`lenient_list_in_place`]: read from the list's own input in one
+/// pass, where [`lenient_list`] reads each item's text twice (once to find it, once to
+/// decode it).
+pub(crate) trait InPlaceItem: Sized {
+    /// Reads one list item from `d`, consuming its whole value whatever its shape:
+    /// `None` for a value [`lenient_list`] would skip. An error means malformed input.
+    fn read_item<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error>;
+}
+
+/// [`lenient_list`] for items that [read themselves in place](InPlaceItem): the same
+/// lists and the same items kept.
+pub(crate) fn lenient_list_in_place<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: InPlaceItem,
+{
+    struct Item<T>(PhantomData<T>);
+    impl<'de, T: InPlaceItem> de::DeserializeSeed<'de> for Item<T> {
+        type Value = Option<T>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+            T::read_item(d)
+        }
+    }
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: InPlaceItem> Visitor<'de> for V<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+            while let Some(item) = seq.next_element_seed(Item::<T>(PhantomData))? {
+                out.extend(item);
+            }
+            Ok(out)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(Vec::new())
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+    }
+    d.deserialize_any(V::<T>(PhantomData))
+}
+
+/// How a field of a [text-field item](read_text_fields) reads its value.
+#[derive(Clone, Copy)]
+pub(crate) enum Text {
+    /// A `String` field: the item is kept only when this is present and a string.
+    Required,
+    /// A `string_or_empty` field with a default: a string or an integer's text,
+    /// anything else (or absence) `""`.
+    OrEmpty,
+}
+
+/// Reads an item whose fields are all text, named `fields`, from `d` in one pass and
+/// with the outcome `serde`'s derived `Deserialize` of such a struct has: an object
+/// (unknown keys skipped; a repeated field, a missing or non-string required field
+/// make it no item) or an array of the fields in order; any other value is no item.
+/// The whole value is consumed in every case.
+pub(crate) fn read_text_fields<'de, D: Deserializer<'de>, const N: usize>(
+    d: D,
+    fields: &'static [(&'static str, Text); N],
+) -> Result<Option<[String; N]>, D::Error> {
+    /// One field's value: `None` when it makes the item fail.
+    struct Value(Text);
+    impl<'de> de::DeserializeSeed<'de> for Value {
+        type Value = Option<String>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+            Ok(match (self.0, scalar(d)?) {
+                (_, Scalar::S(s)) => Some(s),
+                (Text::OrEmpty, Scalar::I(v)) => Some(v.to_string()),
+                (Text::OrEmpty, Scalar::U(v)) => Some(v.to_string()),
+                (Text::OrEmpty, _) => Some(String::new()),
+                (Text::Required, _) => None,
+            })
+        }
+    }
+    /// A key: the index of the field it names, if any.
+    struct Key<const N: usize>(&'static [(&'static str, Text); N]);
+    impl<'de, const N: usize> de::DeserializeSeed<'de> for Key<N> {
+        type Value = Option<usize>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+            d.deserialize_identifier(self)
+        }
+    }
+    impl<'de, const N: usize> Visitor<'de> for Key<N> {
+        type Value = Option<usize>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a field name")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
+            Ok(self.0.iter().position(|(name, _)| *name == v))
+        }
+    }
+    struct Item<const N: usize>(&'static [(&'static str, Text); N]);
+    impl<'de, const N: usize> Visitor<'de> for Item<N> {
+        type Value = Option<[String; N]>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut values: [Slot; N] = std::array::from_fn(|_| Slot::Absent);
+            let mut repeated = false;
+            while let Some(key) = map.next_key_seed(Key(self.0))? {
+                match key.and_then(|i| Some((values.get_mut(i)?, self.0.get(i)?.1))) {
+                    Some((slot, text)) => {
+                        let value = Slot::from(map.next_value_seed(Value(text))?);
+                        repeated |= !matches!(std::mem::replace(slot, value), Slot::Absent);
+                    }
+                    None => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(finish(self.0, values, repeated))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut values: [Slot; N] = std::array::from_fn(|_| Slot::Absent);
+            for (slot, (_, text)) in values.iter_mut().zip(self.0) {
+                match seq.next_element_seed(Value(*text))? {
+                    Some(value) => *slot = Slot::from(value),
+                    None => break,
+                }
+            }
+            // Elements past the fields make it fail, as `serde_json` does.
+            let mut trailing = false;
+            while seq.next_element::<IgnoredAny>()?.is_some() {
+                trailing = true;
+            }
+            Ok(finish(self.0, values, trailing))
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+    }
+    /// What was read for one field.
+    enum Slot {
+        Absent,
+        Read(String),
+        /// A value that makes the item fail.
+        Failed,
+    }
+    impl From<Option<String>> for Slot {
+        fn from(value: Option<String>) -> Self {
+            value.map_or(Self::Failed, Self::Read)
+        }
+    }
+    /// The fields read, unless the item failed.
+    fn finish<const N: usize>(
+        fields: &[(&'static str, Text); N],
+        values: [Slot; N],
+        failed: bool,
+    ) -> Option<[String; N]> {
+        if failed {
+            return None;
+        }
+        let mut out: [String; N] = std::array::from_fn(|_| String::new());
+        for ((slot, value), (_, text)) in out.iter_mut().zip(values).zip(fields) {
+            *slot = match (value, text) {
+                (Slot::Read(value), _) => value,
+                (Slot::Absent, Text::OrEmpty) => String::new(),
+                (Slot::Absent, Text::Required) | (Slot::Failed, _) => return None,
+            };
+        }
+        Some(out)
+    }
+    d.deserialize_any(Item(fields))
+}
+
 /// Returns `true` when the first non-whitespace byte of `body` opens a JSON object.
 /// A cheap pre-check: the full parse still validates the rest.
 pub(crate) fn looks_like_object(body: &[u8]) -> bool {

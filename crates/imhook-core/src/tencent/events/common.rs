@@ -1,8 +1,8 @@
 //! Types shared by several Tencent commands: group types, members, key/value lists
 //! and the lenient enums that keep unknown values verbatim.
 
-use crate::wire::wire_enum;
-use serde::{Deserialize, Serialize};
+use crate::wire::{InPlaceItem, Text, read_text_fields, wire_enum};
+use serde::{Deserialize, Deserializer, Serialize};
 
 wire_enum! {
     /// Group type (`Type`), docs/protocol/tencent.md §4.4 (<https://intl.cloud.tencent.com/document/product/1047/33529>).
@@ -38,6 +38,14 @@ impl Member {
     }
 }
 
+/// In a member list, read in one pass as its derived `Deserialize` reads it.
+impl InPlaceItem for Member {
+    fn read_item<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        static FIELDS: [(&str, Text); 1] = [("Member_Account", Text::Required)];
+        Ok(read_text_fields(d, &FIELDS)?.map(|[member_account]| Self { member_account }))
+    }
+}
+
 /// `{"Key": string, "Value": string}` (group custom fields).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -52,4 +60,98 @@ pub struct KeyValue {
         deserialize_with = "crate::wire::string_or_empty"
     )]
     pub value: String,
+}
+
+/// In a key/value list, read in one pass as its derived `Deserialize` reads it.
+impl InPlaceItem for KeyValue {
+    fn read_item<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        static FIELDS: [(&str, Text); 2] = [("Key", Text::Required), ("Value", Text::OrEmpty)];
+        Ok(read_text_fields(d, &FIELDS)?.map(|[key, value]| Self { key, value }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The same list read item by item from its text ([`crate::wire::lenient_list`]) and
+    /// in place.
+    #[derive(Debug, Deserialize)]
+    #[serde(bound = "T: serde::de::DeserializeOwned + InPlaceItem")]
+    struct Lists<T> {
+        #[serde(default, deserialize_with = "crate::wire::lenient_list")]
+        by_text: Vec<T>,
+        #[serde(default, deserialize_with = "crate::wire::lenient_list_in_place")]
+        in_place: Vec<T>,
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        prop::sample::select(vec![
+            r#""bob""#,
+            r#""""#,
+            r#""\u0041""#,
+            "5",
+            "-3",
+            "1.5",
+            "null",
+            "true",
+            "{}",
+            r#"{"Key":"k"}"#,
+            "[]",
+            r#"["x"]"#,
+            r#"[1,{"a":null}]"#,
+        ])
+        .prop_map(str::to_owned)
+    }
+
+    /// Objects with the items' keys (repeated or missing), arrays and scalars.
+    fn item() -> impl Strategy<Value = String> {
+        let key = prop::sample::select(vec!["Member_Account", "Key", "Value", "Other"]);
+        let object = prop::collection::vec((key, value()), 0..4).prop_map(|members| {
+            let members: Vec<_> = members
+                .iter()
+                .map(|(k, v)| format!(r#""{k}":{v}"#))
+                .collect();
+            format!("{{{}}}", members.join(","))
+        });
+        let array = prop::collection::vec(value(), 0..4).prop_map(|v| format!("[{}]", v.join(",")));
+        prop_oneof![4 => object, 1 => array, 1 => value()]
+    }
+
+    fn same_items<T: for<'de> Deserialize<'de> + InPlaceItem + PartialEq + std::fmt::Debug>(
+        list: &str,
+    ) {
+        let text = format!(r#"{{"by_text":{list},"in_place":{list}}}"#);
+        let lists: Lists<T> = serde_json::from_str(&text).unwrap();
+        assert_eq!(lists.by_text, lists.in_place, "{list}");
+        // Through a `serde_json::Value` too (which keeps one of repeated keys).
+        let lists: Lists<T> = serde_json::from_value(serde_json::from_str(&text).unwrap()).unwrap();
+        assert_eq!(lists.by_text, lists.in_place, "{list}");
+    }
+
+    #[test]
+    fn in_place_lists_keep_the_items_of_the_text_lists() {
+        let list = r#"[{"Member_Account":"a"},{"Member_Account":5},{"Key":"k","Value":7},
+            {"Key":"k","Key":"l"},{"Key":"k","Value":{"x":[1]}},["k"],["k","v","w"],"s",null]"#;
+        same_items::<Member>(list);
+        same_items::<KeyValue>(list);
+        let lists: Lists<KeyValue> =
+            serde_json::from_str(&format!(r#"{{"in_place":{list}}}"#)).unwrap();
+        let keys: Vec<_> = lists
+            .in_place
+            .iter()
+            .map(|kv| (&*kv.key, &*kv.value))
+            .collect();
+        assert_eq!(keys, [("k", "7"), ("k", ""), ("k", "")]);
+    }
+
+    proptest! {
+        #[test]
+        fn in_place_lists_agree_with_text_lists(items in prop::collection::vec(item(), 0..5)) {
+            let list = format!("[{}]", items.join(","));
+            same_items::<Member>(&list);
+            same_items::<KeyValue>(&list);
+        }
+    }
 }

@@ -116,7 +116,7 @@ pub struct GroupMsgReceipt {
     #[serde(
         rename = "ReadReceiptMembers",
         default,
-        deserialize_with = "wire::lenient_list",
+        deserialize_with = "wire::lenient_list_in_place",
         skip_serializing_if = "is_empty"
     )]
     pub read_receipt_members: Vec<Member>,
@@ -185,7 +185,7 @@ pub struct BeforeCreateGroup {
     #[serde(
         rename = "MemberList",
         default,
-        deserialize_with = "wire::lenient_list",
+        deserialize_with = "wire::lenient_list_in_place",
         skip_serializing_if = "is_empty"
     )]
     pub member_list: Vec<Member>,
@@ -241,7 +241,7 @@ pub struct AfterCreateGroup {
     #[serde(
         rename = "MemberList",
         default,
-        deserialize_with = "wire::lenient_list",
+        deserialize_with = "wire::lenient_list_in_place",
         skip_serializing_if = "is_empty"
     )]
     pub member_list: Vec<Member>,
@@ -249,7 +249,7 @@ pub struct AfterCreateGroup {
     #[serde(
         rename = "UserDefinedDataList",
         default,
-        deserialize_with = "wire::lenient_list",
+        deserialize_with = "wire::lenient_list_in_place",
         skip_serializing_if = "is_empty"
     )]
     pub user_defined_data_list: Vec<KeyValue>,
@@ -620,7 +620,7 @@ pub struct AfterGroupDestroyed {
     #[serde(
         rename = "MemberList",
         default,
-        deserialize_with = "wire::lenient_list",
+        deserialize_with = "wire::lenient_list_in_place",
         skip_serializing_if = "is_empty"
     )]
     pub member_list: Vec<Member>,
@@ -690,7 +690,7 @@ pub struct AfterGroupInfoChanged {
     #[serde(
         rename = "UserDefinedDataList",
         default,
-        deserialize_with = "wire::lenient_list",
+        deserialize_with = "wire::lenient_list_in_place",
         skip_serializing_if = "is_empty"
     )]
     pub user_defined_data_list: Vec<KeyValue>,

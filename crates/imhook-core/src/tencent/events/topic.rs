@@ -90,7 +90,7 @@ pub struct AfterCreateTopic {
     #[serde(
         rename = "UserDefinedDataList",
         default,
-        deserialize_with = "wire::lenient_list",
+        deserialize_with = "wire::lenient_list_in_place",
         skip_serializing_if = "is_empty"
     )]
     pub user_defined_data_list: Vec<KeyValue>,
