@@ -238,69 +238,39 @@ impl<'de> serde::Deserialize<'de> for LenientString {
 
 /// A list of `T`: an array whose items that fail to decode are skipped, `null` or
 /// absent or any other shape is empty. Use for optional lists of objects.
+///
+/// Each item is copied out of the input and decoded from that copy; items that can
+/// read themselves without failing use [`lenient_list_in_place`].
 pub(crate) fn lenient_list<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: de::DeserializeOwned,
 {
-    struct V<T>(PhantomData<T>);
-    impl<'de, T: de::DeserializeOwned> Visitor<'de> for V<T> {
-        type Value = Vec<T>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a list")
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-            while let Some(v) = seq.next_element::<Box<serde_json::value::RawValue>>()? {
-                if let Ok(t) = serde_json::from_str::<T>(v.get()) {
-                    out.push(t);
-                }
-            }
-            Ok(out)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
-            Ok(Vec::new())
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
-            Ok(Vec::new())
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
-            d.deserialize_any(self)
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Vec<T>, E> {
-            Ok(Vec::new())
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Vec<T>, E> {
-            Ok(Vec::new())
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Vec<T>, E> {
-            Ok(Vec::new())
-        }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Vec<T>, E> {
-            Ok(Vec::new())
-        }
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<Vec<T>, E> {
-            Ok(Vec::new())
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            Ok(Vec::new())
+    /// An item decoded from a copy of its own text, so that one that does not decode
+    /// is skipped without failing the list.
+    struct ByText<T>(T);
+    impl<T: de::DeserializeOwned> InPlaceItem for ByText<T> {
+        fn read_item<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+            let text = <Box<serde_json::value::RawValue> as de::Deserialize>::deserialize(d)?;
+            Ok(serde_json::from_str(text.get()).ok().map(ByText))
         }
     }
-    d.deserialize_any(V::<T>(PhantomData))
+    let items = lenient_list_in_place::<D, ByText<T>>(d)?;
+    Ok(items.into_iter().map(|ByText(item)| item).collect())
 }
 
-/// An item of a [`lenient_list_in_place`]: read from the list's own input in one
-/// pass, where [`lenient_list`] reads each item's text twice (once to find it, once to
-/// decode it).
+/// An item of a [`lenient_list_in_place`], read from the list's own input: an item
+/// that reads itself in one pass, where [`lenient_list`] reads each item's text twice
+/// (once to find it, once to decode it).
 pub(crate) trait InPlaceItem: Sized {
     /// Reads one list item from `d`, consuming its whole value whatever its shape:
-    /// `None` for a value [`lenient_list`] would skip. An error means malformed input.
+    /// `None` for a value that is not an item, which the list skips. An error means
+    /// malformed input.
     fn read_item<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error>;
 }
 
-/// [`lenient_list`] for items that [read themselves in place](InPlaceItem): the same
-/// lists and the same items kept.
+/// A lenient list of items that [read themselves](InPlaceItem): an array whose items
+/// that read as `None` are skipped, `null` or absent or any other shape is empty.
 pub(crate) fn lenient_list_in_place<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
