@@ -328,6 +328,125 @@ where
     d.deserialize_any(V::<T>(PhantomData))
 }
 
+/// Reads a struct `T` in place as an [`InPlaceItem`]: the value `T`'s derived
+/// `Deserialize` reads, or `None` (its whole value consumed) where that fails.
+///
+/// Only for structs whose every field reader consumes its value even when it fails
+/// (the scalar readers of this module, [`wire_enum!`] enums, lenient lists and nested
+/// objects, `serde_json::Value`): a failure then leaves the input at a point from
+/// where the rest of the item can be skipped. A field read by a plain `String` or
+/// number would fail on an object or array without consuming it, and the whole list
+/// would then fail (an error, never a wrong item).
+pub(crate) fn read_in_place<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: de::Deserialize<'de>,
+{
+    struct Item<T>(PhantomData<T>);
+    impl<'de, T: de::Deserialize<'de>> Visitor<'de> for Item<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
+            let mut map = Tracked::new(map);
+            match T::deserialize(de::value::MapAccessDeserializer::new(&mut map)) {
+                Ok(item) => Ok(Some(item)),
+                Err(_) => map.skip_rest().map(|()| None),
+            }
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+            // A struct may be written as the array of its fields; `serde_json` fails one
+            // with more elements than fields.
+            let item = T::deserialize(de::value::SeqAccessDeserializer::new(&mut seq)).ok();
+            let mut more = false;
+            while seq.next_element::<IgnoredAny>()?.is_some() {
+                more = true;
+            }
+            Ok(item.filter(|_| !more))
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<T>, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(Item::<T>(PhantomData))
+}
+
+/// A `MapAccess` that knows whether a value is due, so that the rest of its object
+/// can be skipped after a visitor stopped part-way (on a repeated key, a value it
+/// refused).
+pub(crate) struct Tracked<A> {
+    map: A,
+    value_due: bool,
+}
+
+impl<A> Tracked<A> {
+    pub(crate) fn new(map: A) -> Self {
+        Self {
+            map,
+            value_due: false,
+        }
+    }
+
+    /// Consumes the rest of the object: the value due, if any, and every member left.
+    pub(crate) fn skip_rest<'de>(mut self) -> Result<(), A::Error>
+    where
+        A: MapAccess<'de>,
+    {
+        if self.value_due {
+            self.map.next_value::<IgnoredAny>()?;
+        }
+        while self.map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Tracked<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        let key = self.map.next_key_seed(seed)?;
+        self.value_due = key.is_some();
+        Ok(key)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, A::Error> {
+        self.value_due = false;
+        self.map.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.map.size_hint()
+    }
+}
+
 /// How a field of a [text-field item](read_text_fields) reads its value.
 #[derive(Clone, Copy)]
 pub(crate) enum Text {
@@ -671,9 +790,13 @@ mod tests {
         assert_eq!(Colour::from("red"), Colour::Red);
         for other in ["5", "null", "[]", "{}"] {
             let (ours, string) = (read(other), serde_json::from_str::<String>(other));
+            // The same message; the position differs for an object or a list, which
+            // is read to its end before it is refused.
+            let message =
+                |e: serde_json::Error| e.to_string().split(" at line").next().map(str::to_owned);
             assert_eq!(
-                ours.map_err(|e| e.to_string()),
-                string.map(Colour::from).map_err(|e| e.to_string())
+                ours.map_err(message),
+                string.map(Colour::from).map_err(message)
             );
         }
     }
@@ -734,11 +857,11 @@ macro_rules! wire_enum {
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
-            /// A string, as `String` reads it; a known value is matched without copying
-            /// the string.
+            /// A string, as `String` reads it (with its errors); a known value is matched
+            /// without copying the string.
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 struct Wire;
-                impl serde::de::Visitor<'_> for Wire {
+                impl<'de> serde::de::Visitor<'de> for Wire {
                     type Value = $name;
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str("a string")
@@ -749,8 +872,19 @@ macro_rules! wire_enum {
                     fn visit_string<E: serde::de::Error>(self, v: String) -> Result<$name, E> {
                         Ok($name::from(v))
                     }
+                    // An object or a list is read to its end before it is refused, so
+                    // that a struct read in place can skip past it
+                    // (`wire::read_in_place`).
+                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
+                        while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                        Err(serde::de::Error::invalid_type(serde::de::Unexpected::Map, &self))
+                    }
+                    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<$name, A::Error> {
+                        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                        Err(serde::de::Error::invalid_type(serde::de::Unexpected::Seq, &self))
+                    }
                 }
-                d.deserialize_string(Wire)
+                d.deserialize_any(Wire)
             }
         }
     };

@@ -209,6 +209,14 @@ pub struct MessageBody {
     pub kind: BodyType,
 }
 
+/// In `payload.bodies`, read in place ([`wire::read_in_place`]): every field's reader
+/// consumes its value even when it refuses it.
+impl wire::InPlaceItem for MessageBody {
+    fn read_item<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        wire::read_in_place(d)
+    }
+}
+
 impl MessageBody {
     /// A text body.
     pub fn text_body(text: impl Into<String>) -> Self {
@@ -242,6 +250,104 @@ impl MessageBody {
         match self.kind {
             BodyType::Txt => self.msg.as_deref(),
             _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The same list read item by item from copies of its text and in place.
+    #[derive(Debug, Deserialize)]
+    struct Lists {
+        #[serde(default, deserialize_with = "wire::lenient_list")]
+        by_text: Vec<MessageBody>,
+        #[serde(default, deserialize_with = "wire::lenient_list_in_place")]
+        in_place: Vec<MessageBody>,
+    }
+
+    fn same_bodies(list: &str) {
+        let text = format!(r#"{{"by_text":{list},"in_place":{list}}}"#);
+        let lists: Lists = serde_json::from_str(&text).unwrap();
+        assert_eq!(lists.by_text, lists.in_place, "{list}");
+        let lists: Lists = serde_json::from_value(serde_json::from_str(&text).unwrap()).unwrap();
+        assert_eq!(lists.by_text, lists.in_place, "{list}");
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        let leaf = prop::sample::select(vec![
+            r#""txt""#,
+            r#""img""#,
+            r#""x""#,
+            r#""12""#,
+            "12",
+            "-1",
+            "3.5",
+            "true",
+            "null",
+            "{}",
+            "[]",
+            r#"[1,"a",{}]"#,
+            r#"{"width":1,"height":"2"}"#,
+            r#"{"width":1,"width":2}"#,
+            r#"{"a":{"b":[{"c":null}]}}"#,
+        ])
+        .prop_map(str::to_owned);
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            prop::collection::vec(inner, 0..3).prop_map(|v| format!("[{}]", v.join(",")))
+        })
+    }
+
+    /// Objects with the body's keys (repeated, missing, of any shape), arrays and
+    /// scalars.
+    fn item() -> impl Strategy<Value = String> {
+        let key = prop::sample::select(vec![
+            "type",
+            "msg",
+            "size",
+            "lat",
+            "customExts",
+            "v2:customExts",
+            "url",
+            "length",
+            "subType",
+            "other",
+        ]);
+        let object = prop::collection::vec((key, value()), 0..5).prop_map(|members| {
+            let members: Vec<_> = members
+                .iter()
+                .map(|(k, v)| format!(r#""{k}":{v}"#))
+                .collect();
+            format!("{{{}}}", members.join(","))
+        });
+        let array = prop::collection::vec(value(), 0..3).prop_map(|v| format!("[{}]", v.join(",")));
+        prop_oneof![6 => object, 1 => array, 1 => value()]
+    }
+
+    #[test]
+    fn bodies_read_in_place_are_the_bodies_read_from_text() {
+        same_bodies(
+            r#"[{"type":"txt","msg":"a"},{"type":{"x":[1]},"msg":"b"},{"type":["txt"]},
+            {"type":"img","size":{"width":1,"width":2},"url":"u"},{"msg":"no type"},
+            {"type":"txt","type":"img"},{"type":"loc","lat":"39.9","customExts":{"k":[1]}},
+            "text",7,null,[],{"type":"txt","size":[{"width":3}]}]"#,
+        );
+        let lists: Lists = serde_json::from_str(
+            r#"{"in_place":[{"type":{"x":1}},{"type":"txt","msg":"kept"},{"type":"img","size":{"width":1,"width":2}}]}"#,
+        )
+        .unwrap();
+        let kept: Vec<_> = lists.in_place.iter().map(MessageBody::text).collect();
+        assert_eq!(kept, [Some("kept")]);
+    }
+
+    proptest! {
+        #[test]
+        fn bodies_read_in_place_agree_with_bodies_read_from_text(
+            items in prop::collection::vec(item(), 0..5)
+        ) {
+            same_bodies(&format!("[{}]", items.join(",")));
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Types and lenient helpers shared by the Agora families.
 
-use crate::wire::wire_enum;
+use crate::wire::{self, wire_enum};
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -94,8 +94,9 @@ pub(crate) fn opt_value<'de, D: Deserializer<'de>>(
 /// (`null`, a string, a number, a list) is `None`.
 ///
 /// Every `T` it is used with has only optional, lenient fields, so an object always
-/// decodes; only an object that repeats one of `T`'s keys fails, and with it the whole
-/// event, which then reaches the handler raw as an unknown event.
+/// decodes; only an object that repeats one of `T`'s keys fails (read to its end), and
+/// with it the whole event, which then reaches the handler raw as an unknown event, or
+/// the list item that holds it.
 pub(crate) fn opt_lenient<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
@@ -111,7 +112,12 @@ where
         }
 
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-            T::deserialize(MapAccessDeserializer::new(map)).map(Some)
+            // A refused object is read to its end first, so that a struct read in place
+            // around it can skip past it (`wire::read_in_place`).
+            let mut map = wire::Tracked::new(map);
+            T::deserialize(MapAccessDeserializer::new(&mut map))
+                .map(Some)
+                .or_else(|e| map.skip_rest().and(Err(e)))
         }
 
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {

@@ -24,7 +24,7 @@ pub struct MessagePayload {
     #[serde(
         rename = "bodies",
         default,
-        deserialize_with = "wire::lenient_list",
+        deserialize_with = "wire::lenient_list_in_place",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub bodies: Vec<MessageBody>,
