@@ -332,8 +332,8 @@ where
 /// `Deserialize` reads, or `None` (its whole value consumed) where that fails.
 ///
 /// Only for structs whose every field reader consumes its value even when it fails
-/// (the scalar readers of this module, [`wire_enum!`] enums, lenient lists and nested
-/// objects, `serde_json::Value`): a failure then leaves the input at a point from
+/// (the scalar readers of this module, [`string`], [`wire_enum!`] enums, lenient lists
+/// and nested objects, `serde_json::Value`): a failure then leaves the input at a point from
 /// where the rest of the item can be skipped. A field read by a plain `String` or
 /// number would fail on an object or array without consuming it, and the whole list
 /// would then fail (an error, never a wrong item).
@@ -447,150 +447,37 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Tracked<A> {
     }
 }
 
-/// How a field of a [text-field item](read_text_fields) reads its value.
-#[derive(Clone, Copy)]
-pub(crate) enum Text {
-    /// A `String` field: the item is kept only when this is present and a string.
-    Required,
-    /// A `string_or_empty` field with a default: a string or an integer's text,
-    /// anything else (or absence) `""`.
-    OrEmpty,
-}
-
-/// Reads an item whose fields are all text, named `fields`, from `d` in one pass and
-/// with the outcome `serde`'s derived `Deserialize` of such a struct has: an object
-/// (unknown keys skipped; a repeated field, a missing or non-string required field
-/// make it no item) or an array of the fields in order; any other value is no item.
-/// The whole value is consumed in every case.
-pub(crate) fn read_text_fields<'de, D: Deserializer<'de>, const N: usize>(
-    d: D,
-    fields: &'static [(&'static str, Text); N],
-) -> Result<Option<[String; N]>, D::Error> {
-    /// One field's value: `None` when it makes the item fail.
-    struct Value(Text);
-    impl<'de> de::DeserializeSeed<'de> for Value {
-        type Value = Option<String>;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
-            Ok(match (self.0, scalar(d)?) {
-                (_, Scalar::S(s)) => Some(s),
-                (Text::OrEmpty, Scalar::I(v)) => Some(v.to_string()),
-                (Text::OrEmpty, Scalar::U(v)) => Some(v.to_string()),
-                (Text::OrEmpty, _) => Some(String::new()),
-                (Text::Required, _) => None,
-            })
-        }
-    }
-    /// A key: the index of the field it names, if any.
-    struct Key<const N: usize>(&'static [(&'static str, Text); N]);
-    impl<'de, const N: usize> de::DeserializeSeed<'de> for Key<N> {
-        type Value = Option<usize>;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
-            d.deserialize_identifier(self)
-        }
-    }
-    impl<'de, const N: usize> Visitor<'de> for Key<N> {
-        type Value = Option<usize>;
+/// A JSON string, read as `String` reads it (with its errors) into `T`; an object or a
+/// list is read to its end before it is refused, so that a struct read in place can
+/// skip past it ([`read_in_place`]). `T::from(&str)` lets a type match the text
+/// without copying it.
+pub(crate) fn string<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str> + From<String>,
+{
+    struct Text<T>(PhantomData<T>);
+    impl<'de, T: for<'a> From<&'a str> + From<String>> Visitor<'de> for Text<T> {
+        type Value = T;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a field name")
+            f.write_str("a string")
         }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
-            Ok(self.0.iter().position(|(name, _)| *name == v))
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            Ok(T::from(v))
         }
-    }
-    struct Item<const N: usize>(&'static [(&'static str, Text); N]);
-    impl<'de, const N: usize> Visitor<'de> for Item<N> {
-        type Value = Option<[String; N]>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("any JSON value")
+        fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
+            Ok(T::from(v))
         }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut values: [Slot; N] = std::array::from_fn(|_| Slot::Absent);
-            let mut repeated = false;
-            while let Some(key) = map.next_key_seed(Key(self.0))? {
-                match key.and_then(|i| Some((values.get_mut(i)?, self.0.get(i)?.1))) {
-                    Some((slot, text)) => {
-                        let value = Slot::from(map.next_value_seed(Value(text))?);
-                        repeated |= !matches!(std::mem::replace(slot, value), Slot::Absent);
-                    }
-                    None => {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-            }
-            Ok(finish(self.0, values, repeated))
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Err(de::Error::invalid_type(de::Unexpected::Map, &self))
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut values: [Slot; N] = std::array::from_fn(|_| Slot::Absent);
-            for (slot, (_, text)) in values.iter_mut().zip(self.0) {
-                match seq.next_element_seed(Value(*text))? {
-                    Some(value) => *slot = Slot::from(value),
-                    None => break,
-                }
-            }
-            // Elements past the fields make it fail, as `serde_json` does.
-            let mut trailing = false;
-            while seq.next_element::<IgnoredAny>()?.is_some() {
-                trailing = true;
-            }
-            Ok(finish(self.0, values, trailing))
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(None)
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Err(de::Error::invalid_type(de::Unexpected::Seq, &self))
         }
     }
-    /// What was read for one field.
-    enum Slot {
-        Absent,
-        Read(String),
-        /// A value that makes the item fail.
-        Failed,
-    }
-    impl From<Option<String>> for Slot {
-        fn from(value: Option<String>) -> Self {
-            value.map_or(Self::Failed, Self::Read)
-        }
-    }
-    /// The fields read, unless the item failed.
-    fn finish<const N: usize>(
-        fields: &[(&'static str, Text); N],
-        values: [Slot; N],
-        failed: bool,
-    ) -> Option<[String; N]> {
-        if failed {
-            return None;
-        }
-        let mut out: [String; N] = std::array::from_fn(|_| String::new());
-        for ((slot, value), (_, text)) in out.iter_mut().zip(values).zip(fields) {
-            *slot = match (value, text) {
-                (Slot::Read(value), _) => value,
-                (Slot::Absent, Text::OrEmpty) => String::new(),
-                (Slot::Absent, Text::Required) | (Slot::Failed, _) => return None,
-            };
-        }
-        Some(out)
-    }
-    d.deserialize_any(Item(fields))
+    d.deserialize_any(Text(PhantomData))
 }
 
 /// Returns `true` when the first non-whitespace byte of `body` opens a JSON object.
@@ -858,33 +745,9 @@ macro_rules! wire_enum {
 
         impl<'de> serde::Deserialize<'de> for $name {
             /// A string, as `String` reads it (with its errors); a known value is matched
-            /// without copying the string.
+            /// without copying the string ([`crate::wire::string`]).
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct Wire;
-                impl<'de> serde::de::Visitor<'de> for Wire {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str("a string")
-                    }
-                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$name, E> {
-                        Ok($name::from(v))
-                    }
-                    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<$name, E> {
-                        Ok($name::from(v))
-                    }
-                    // An object or a list is read to its end before it is refused, so
-                    // that a struct read in place can skip past it
-                    // (`wire::read_in_place`).
-                    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<$name, A::Error> {
-                        while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
-                        Err(serde::de::Error::invalid_type(serde::de::Unexpected::Map, &self))
-                    }
-                    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<$name, A::Error> {
-                        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                        Err(serde::de::Error::invalid_type(serde::de::Unexpected::Seq, &self))
-                    }
-                }
-                d.deserialize_any(Wire)
+                $crate::wire::string(d)
             }
         }
     };

@@ -1,7 +1,7 @@
 //! Types shared by several Tencent commands: group types, members, key/value lists
 //! and the lenient enums that keep unknown values verbatim.
 
-use crate::wire::{InPlaceItem, Text, read_text_fields, wire_enum};
+use crate::wire::{InPlaceItem, read_in_place, wire_enum};
 use serde::{Deserialize, Deserializer, Serialize};
 
 wire_enum! {
@@ -25,7 +25,7 @@ wire_enum! {
 #[non_exhaustive]
 pub struct Member {
     /// The member's user id.
-    #[serde(rename = "Member_Account")]
+    #[serde(rename = "Member_Account", deserialize_with = "crate::wire::string")]
     pub member_account: String,
 }
 
@@ -38,11 +38,11 @@ impl Member {
     }
 }
 
-/// In a member list, read in one pass as its derived `Deserialize` reads it.
+/// In a member list, read in place ([`read_in_place`]): its field's reader consumes
+/// its value even when it refuses it.
 impl InPlaceItem for Member {
     fn read_item<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
-        static FIELDS: [(&str, Text); 1] = [("Member_Account", Text::Required)];
-        Ok(read_text_fields(d, &FIELDS)?.map(|[member_account]| Self { member_account }))
+        read_in_place(d)
     }
 }
 
@@ -51,7 +51,7 @@ impl InPlaceItem for Member {
 #[non_exhaustive]
 pub struct KeyValue {
     /// `Key`.
-    #[serde(rename = "Key")]
+    #[serde(rename = "Key", deserialize_with = "crate::wire::string")]
     pub key: String,
     /// `Value`.
     #[serde(
@@ -62,11 +62,11 @@ pub struct KeyValue {
     pub value: String,
 }
 
-/// In a key/value list, read in one pass as its derived `Deserialize` reads it.
+/// In a key/value list, read in place ([`read_in_place`]): its fields' readers consume
+/// their values even when they refuse them.
 impl InPlaceItem for KeyValue {
     fn read_item<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
-        static FIELDS: [(&str, Text); 2] = [("Key", Text::Required), ("Value", Text::OrEmpty)];
-        Ok(read_text_fields(d, &FIELDS)?.map(|[key, value]| Self { key, value }))
+        read_in_place(d)
     }
 }
 
