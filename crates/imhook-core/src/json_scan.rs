@@ -146,6 +146,18 @@ impl<'a> Members<'a> {
     }
 }
 
+/// Deserializes `T` from `members` when the object `text`'s members were kept, else
+/// from `text`: the same result either way.
+pub(crate) fn deserialize_kept<'a, T: serde::Deserialize<'a>>(
+    text: &'a str,
+    members: Option<&Members<'a>>,
+) -> Result<T, serde_json::Error> {
+    match members {
+        Some(members) => members.deserialize(),
+        None => serde_json::from_str(text),
+    }
+}
+
 /// A deserializer over [`Members`]: a map whose values are `serde_json` texts.
 struct MembersDeserializer<'m, 'a>(&'m [(&'a str, &'a str)]);
 

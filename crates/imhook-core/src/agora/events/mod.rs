@@ -231,11 +231,7 @@ fn typed<T: serde::de::DeserializeOwned>(
     members: Option<&Members<'_>>,
     wrap: fn(T) -> AgoraEvent,
 ) -> AgoraEvent {
-    let decoded = match members {
-        Some(members) => members.deserialize::<T>(),
-        None => serde_json::from_str::<T>(body),
-    };
-    match decoded {
+    match crate::json_scan::deserialize_kept::<T>(body, members) {
         Ok(ev) => wrap(ev),
         Err(e) => unknown(kind, body, Some(e.to_string())),
     }

@@ -137,11 +137,8 @@ impl PreSendEvent {
         if !wire::looks_like_object(body.as_bytes()) {
             return Err("body is not a JSON object".to_owned());
         }
-        let wire: PreSendWire = match members {
-            Some(members) => members.deserialize(),
-            None => serde_json::from_str(body),
-        }
-        .map_err(|e| e.to_string())?;
+        let wire: PreSendWire =
+            crate::json_scan::deserialize_kept(body, members).map_err(|e| e.to_string())?;
         let payload = classify(wire.payload.as_ref());
         Ok(Self { wire, payload })
     }
