@@ -480,6 +480,58 @@ where
     d.deserialize_any(Text(PhantomData))
 }
 
+/// What the tests of [`InPlaceItem`] types share: a list read both ways, and lists
+/// of objects with an item's keys, arrays and scalars.
+#[cfg(test)]
+pub(crate) mod in_place_checks {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The same list read item by item from copies of its text and in place.
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(bound = "T: de::DeserializeOwned + InPlaceItem")]
+    pub(crate) struct Lists<T> {
+        #[serde(default, deserialize_with = "lenient_list")]
+        pub(crate) by_text: Vec<T>,
+        #[serde(default, deserialize_with = "lenient_list_in_place")]
+        pub(crate) in_place: Vec<T>,
+    }
+
+    /// Asserts that the JSON list `list` keeps the same items read in place as read
+    /// item by item, from text and through a `serde_json::Value` (which keeps one of
+    /// repeated keys).
+    pub(crate) fn assert_same_items<T>(list: &str)
+    where
+        T: de::DeserializeOwned + InPlaceItem + PartialEq + fmt::Debug,
+    {
+        let text = format!(r#"{{"by_text":{list},"in_place":{list}}}"#);
+        let lists: Lists<T> = serde_json::from_str(&text).unwrap();
+        assert_eq!(lists.by_text, lists.in_place, "{list}");
+        let lists: Lists<T> = serde_json::from_value(serde_json::from_str(&text).unwrap()).unwrap();
+        assert_eq!(lists.by_text, lists.in_place, "{list}");
+    }
+
+    /// JSON lists of objects with `keys` (repeated, missing) holding `values`, arrays
+    /// and scalars.
+    pub(crate) fn lists(
+        keys: Vec<&'static str>,
+        values: impl Strategy<Value = String> + Clone,
+    ) -> impl Strategy<Value = String> {
+        let object = prop::collection::vec((prop::sample::select(keys), values.clone()), 0..5)
+            .prop_map(|members| {
+                let members: Vec<_> = members
+                    .iter()
+                    .map(|(k, v)| format!(r#""{k}":{v}"#))
+                    .collect();
+                format!("{{{}}}", members.join(","))
+            });
+        let array =
+            prop::collection::vec(values.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(",")));
+        let item = prop_oneof![5 => object, 1 => array, 1 => values];
+        prop::collection::vec(item, 0..5).prop_map(|items| format!("[{}]", items.join(",")))
+    }
+}
+
 /// Returns `true` when the first non-whitespace byte of `body` opens a JSON object.
 /// A cheap pre-check: the full parse still validates the rest.
 pub(crate) fn looks_like_object(body: &[u8]) -> bool {

@@ -257,26 +257,10 @@ impl MessageBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::in_place_checks::{Lists, assert_same_items, lists};
     use proptest::prelude::*;
 
-    /// The same list read item by item from copies of its text and in place.
-    #[derive(Debug, Deserialize)]
-    struct Lists {
-        #[serde(default, deserialize_with = "wire::lenient_list")]
-        by_text: Vec<MessageBody>,
-        #[serde(default, deserialize_with = "wire::lenient_list_in_place")]
-        in_place: Vec<MessageBody>,
-    }
-
-    fn same_bodies(list: &str) {
-        let text = format!(r#"{{"by_text":{list},"in_place":{list}}}"#);
-        let lists: Lists = serde_json::from_str(&text).unwrap();
-        assert_eq!(lists.by_text, lists.in_place, "{list}");
-        let lists: Lists = serde_json::from_value(serde_json::from_str(&text).unwrap()).unwrap();
-        assert_eq!(lists.by_text, lists.in_place, "{list}");
-    }
-
-    fn value() -> impl Strategy<Value = String> {
+    fn value() -> impl Strategy<Value = String> + Clone {
         let leaf = prop::sample::select(vec![
             r#""txt""#,
             r#""img""#,
@@ -300,41 +284,15 @@ mod tests {
         })
     }
 
-    /// Objects with the body's keys (repeated, missing, of any shape), arrays and
-    /// scalars.
-    fn item() -> impl Strategy<Value = String> {
-        let key = prop::sample::select(vec![
-            "type",
-            "msg",
-            "size",
-            "lat",
-            "customExts",
-            "v2:customExts",
-            "url",
-            "length",
-            "subType",
-            "other",
-        ]);
-        let object = prop::collection::vec((key, value()), 0..5).prop_map(|members| {
-            let members: Vec<_> = members
-                .iter()
-                .map(|(k, v)| format!(r#""{k}":{v}"#))
-                .collect();
-            format!("{{{}}}", members.join(","))
-        });
-        let array = prop::collection::vec(value(), 0..3).prop_map(|v| format!("[{}]", v.join(",")));
-        prop_oneof![6 => object, 1 => array, 1 => value()]
-    }
-
     #[test]
     fn bodies_read_in_place_are_the_bodies_read_from_text() {
-        same_bodies(
+        assert_same_items::<MessageBody>(
             r#"[{"type":"txt","msg":"a"},{"type":{"x":[1]},"msg":"b"},{"type":["txt"]},
             {"type":"img","size":{"width":1,"width":2},"url":"u"},{"msg":"no type"},
             {"type":"txt","type":"img"},{"type":"loc","lat":"39.9","customExts":{"k":[1]}},
             "text",7,null,[],{"type":"txt","size":[{"width":3}]}]"#,
         );
-        let lists: Lists = serde_json::from_str(
+        let lists: Lists<MessageBody> = serde_json::from_str(
             r#"{"in_place":[{"type":{"x":1}},{"type":"txt","msg":"kept"},{"type":"img","size":{"width":1,"width":2}}]}"#,
         )
         .unwrap();
@@ -343,11 +301,17 @@ mod tests {
     }
 
     proptest! {
+        /// Objects with the body's keys (repeated, missing, of any shape), arrays and
+        /// scalars.
         #[test]
         fn bodies_read_in_place_agree_with_bodies_read_from_text(
-            items in prop::collection::vec(item(), 0..5)
+            list in lists(
+                vec!["type", "msg", "size", "lat", "customExts", "v2:customExts", "url",
+                    "length", "subType", "other"],
+                value(),
+            )
         ) {
-            same_bodies(&format!("[{}]", items.join(",")));
+            assert_same_items::<MessageBody>(&list);
         }
     }
 }

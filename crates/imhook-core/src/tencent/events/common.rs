@@ -73,20 +73,10 @@ impl InPlaceItem for KeyValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::in_place_checks::{Lists, assert_same_items, lists};
     use proptest::prelude::*;
 
-    /// The same list read item by item from its text ([`crate::wire::lenient_list`]) and
-    /// in place.
-    #[derive(Debug, Deserialize)]
-    #[serde(bound = "T: serde::de::DeserializeOwned + InPlaceItem")]
-    struct Lists<T> {
-        #[serde(default, deserialize_with = "crate::wire::lenient_list")]
-        by_text: Vec<T>,
-        #[serde(default, deserialize_with = "crate::wire::lenient_list_in_place")]
-        in_place: Vec<T>,
-    }
-
-    fn value() -> impl Strategy<Value = String> {
+    fn value() -> impl Strategy<Value = String> + Clone {
         prop::sample::select(vec![
             r#""bob""#,
             r#""""#,
@@ -105,37 +95,12 @@ mod tests {
         .prop_map(str::to_owned)
     }
 
-    /// Objects with the items' keys (repeated or missing), arrays and scalars.
-    fn item() -> impl Strategy<Value = String> {
-        let key = prop::sample::select(vec!["Member_Account", "Key", "Value", "Other"]);
-        let object = prop::collection::vec((key, value()), 0..4).prop_map(|members| {
-            let members: Vec<_> = members
-                .iter()
-                .map(|(k, v)| format!(r#""{k}":{v}"#))
-                .collect();
-            format!("{{{}}}", members.join(","))
-        });
-        let array = prop::collection::vec(value(), 0..4).prop_map(|v| format!("[{}]", v.join(",")));
-        prop_oneof![4 => object, 1 => array, 1 => value()]
-    }
-
-    fn same_items<T: for<'de> Deserialize<'de> + InPlaceItem + PartialEq + std::fmt::Debug>(
-        list: &str,
-    ) {
-        let text = format!(r#"{{"by_text":{list},"in_place":{list}}}"#);
-        let lists: Lists<T> = serde_json::from_str(&text).unwrap();
-        assert_eq!(lists.by_text, lists.in_place, "{list}");
-        // Through a `serde_json::Value` too (which keeps one of repeated keys).
-        let lists: Lists<T> = serde_json::from_value(serde_json::from_str(&text).unwrap()).unwrap();
-        assert_eq!(lists.by_text, lists.in_place, "{list}");
-    }
-
     #[test]
     fn in_place_lists_keep_the_items_of_the_text_lists() {
         let list = r#"[{"Member_Account":"a"},{"Member_Account":5},{"Key":"k","Value":7},
             {"Key":"k","Key":"l"},{"Key":"k","Value":{"x":[1]}},["k"],["k","v","w"],"s",null]"#;
-        same_items::<Member>(list);
-        same_items::<KeyValue>(list);
+        assert_same_items::<Member>(list);
+        assert_same_items::<KeyValue>(list);
         let lists: Lists<KeyValue> =
             serde_json::from_str(&format!(r#"{{"in_place":{list}}}"#)).unwrap();
         let keys: Vec<_> = lists
@@ -148,10 +113,11 @@ mod tests {
 
     proptest! {
         #[test]
-        fn in_place_lists_agree_with_text_lists(items in prop::collection::vec(item(), 0..5)) {
-            let list = format!("[{}]", items.join(","));
-            same_items::<Member>(&list);
-            same_items::<KeyValue>(&list);
+        fn in_place_lists_agree_with_text_lists(
+            list in lists(vec!["Member_Account", "Key", "Value", "Other"], value())
+        ) {
+            assert_same_items::<Member>(&list);
+            assert_same_items::<KeyValue>(&list);
         }
     }
 }
