@@ -796,8 +796,8 @@ macro_rules! wire_enum {
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
-            /// A string, as `String` reads it (with its errors); a known value is matched
-            /// without copying the string ([`crate::wire::string`]).
+            // A string, as `String` reads it (with its errors); a known value is matched
+            // without copying the string (`wire::string`).
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 $crate::wire::string(d)
             }
