@@ -18,9 +18,23 @@ macro_rules! define_handler {
         #[async_trait]
         pub trait CallbackHandler: Send + Sync + 'static {
             /// Entry point for every post-send event. The default calls the method for the
-            /// event's family; override it to handle every event in one place.
-            async fn handle(&self, ctx: &AgoraContext, event: AgoraEvent) -> Result<(), BoxError> {
-                dispatch(self, ctx, event).await
+            /// event's family; override it (an `async fn`, like the others) to handle every
+            /// event in one place.
+            //
+            // Written out as `#[async_trait]` writes an `async fn`, so that overrides keep
+            // that form, while the default returns the family method's future itself
+            // instead of a second box holding the event until it is first polled.
+            fn handle<'life0, 'life1, 'async_trait>(
+                &'life0 self,
+                ctx: &'life1 AgoraContext,
+                event: AgoraEvent,
+            ) -> Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send + 'async_trait>>
+            where
+                'life0: 'async_trait,
+                'life1: 'async_trait,
+                Self: 'async_trait,
+            {
+                dispatch(self, ctx, event)
             }
 
             /// A pre-send request: decide whether the message is delivered. Default: allow.
