@@ -10,63 +10,63 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 use std::marker::PhantomData;
 
-/// A scalar a lenient field may hold.
-#[derive(Debug, Clone, PartialEq)]
-enum Scalar {
+/// A scalar a lenient field may hold, its text borrowed for the conversion.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Scalar<'a> {
     I(i64),
     U(u64),
     F(f64),
     B(bool),
-    S(String),
+    S(&'a str),
     Other,
 }
 
-struct ScalarVisitor;
+/// Reads any JSON value (a container to its end, as [`Scalar::Other`]) and converts its
+/// scalar form: a string is seen borrowed, so a number or flag sent as a string is
+/// read without copying it.
+struct ScalarVisitor<T>(fn(Scalar<'_>) -> T);
 
-impl<'de> Visitor<'de> for ScalarVisitor {
-    type Value = Scalar;
+impl<'de, T> Visitor<'de> for ScalarVisitor<T> {
+    type Value = T;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
-        Ok(Scalar::I(v))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        Ok((self.0)(Scalar::I(v)))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
-        Ok(Scalar::U(v))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        Ok((self.0)(Scalar::U(v)))
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
-        Ok(Scalar::F(v))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+        Ok((self.0)(Scalar::F(v)))
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
-        Ok(Scalar::B(v))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+        Ok((self.0)(Scalar::B(v)))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-        Ok(Scalar::S(v.to_owned()))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok((self.0)(Scalar::S(v)))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
-        Ok(Scalar::S(v))
+    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+        Ok((self.0)(Scalar::Other))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
-        Ok(Scalar::Other)
+    fn visit_none<E: de::Error>(self) -> Result<T, E> {
+        Ok((self.0)(Scalar::Other))
     }
-    fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
-        Ok(Scalar::Other)
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_any(self)
     }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
-        d.deserialize_any(ScalarVisitor)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Other)
+        Ok((self.0)(Scalar::Other))
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Other)
+        Ok((self.0)(Scalar::Other))
     }
 }
 
-fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
-    d.deserialize_any(ScalarVisitor)
+fn scalar<'de, D: Deserializer<'de>, T>(d: D, convert: fn(Scalar<'_>) -> T) -> Result<T, D::Error> {
+    d.deserialize_any(ScalarVisitor(convert))
 }
 
 /// Parses an optionally signed decimal integer made of ASCII digits only.
@@ -78,7 +78,7 @@ pub(crate) fn parse_decimal_i64(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-fn scalar_i64(s: Scalar) -> Option<i64> {
+fn scalar_i64(s: Scalar<'_>) -> Option<i64> {
     match s {
         Scalar::I(v) => Some(v),
         Scalar::U(v) => i64::try_from(v).ok(),
@@ -87,7 +87,7 @@ fn scalar_i64(s: Scalar) -> Option<i64> {
     }
 }
 
-fn scalar_u64(s: Scalar) -> Option<u64> {
+fn scalar_u64(s: Scalar<'_>) -> Option<u64> {
     match s {
         Scalar::I(v) => u64::try_from(v).ok(),
         Scalar::U(v) => Some(v),
@@ -105,22 +105,22 @@ fn scalar_u64(s: Scalar) -> Option<u64> {
 
 /// Optional `i64`: a JSON integer or a string of decimal digits; anything else is `None`.
 pub(crate) fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    Ok(scalar_i64(scalar(d)?))
+    scalar(d, scalar_i64)
 }
 
 /// Optional `u64`, lenient like [`opt_i64`].
 pub(crate) fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    Ok(scalar_u64(scalar(d)?))
+    scalar(d, scalar_u64)
 }
 
 /// Optional `u32`, lenient like [`opt_i64`]; out-of-range values are `None`.
 pub(crate) fn opt_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    Ok(scalar_u64(scalar(d)?).and_then(|v| u32::try_from(v).ok()))
+    scalar(d, |s| scalar_u64(s).and_then(|v| u32::try_from(v).ok()))
 }
 
 /// Optional `f64`: a JSON number or a numeric string.
 pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    Ok(match scalar(d)? {
+    scalar(d, |s| match s {
         Scalar::I(v) => Some(v as f64),
         Scalar::U(v) => Some(v as f64),
         Scalar::F(v) => Some(v),
@@ -131,7 +131,7 @@ pub(crate) fn opt_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D:
 
 /// Optional `bool`: `true`/`false` or the strings `"true"`/`"false"` (any ASCII case).
 pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    Ok(match scalar(d)? {
+    scalar(d, |s| match s {
         Scalar::B(v) => Some(v),
         Scalar::S(v) if v.trim().eq_ignore_ascii_case("true") => Some(true),
         Scalar::S(v) if v.trim().eq_ignore_ascii_case("false") => Some(false),
@@ -142,8 +142,8 @@ pub(crate) fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, 
 /// Optional string: a JSON string, or an integer kept as its decimal text (ids).
 /// Other shapes are `None`.
 pub(crate) fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match scalar(d)? {
-        Scalar::S(v) => Some(v),
+    scalar(d, |s| match s {
+        Scalar::S(v) => Some(v.to_owned()),
         Scalar::I(v) => Some(v.to_string()),
         Scalar::U(v) => Some(v.to_string()),
         _ => None,
@@ -157,12 +157,12 @@ pub(crate) fn string_or_empty<'de, D: Deserializer<'de>>(d: D) -> Result<String,
 
 /// Required `i64`, lenient on strings; a missing or unusable value is an error.
 pub(crate) fn req_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    scalar_i64(scalar(d)?).ok_or_else(|| de::Error::custom("expected an integer"))
+    scalar(d, scalar_i64)?.ok_or_else(|| de::Error::custom("expected an integer"))
 }
 
 /// Required `u64`, lenient on strings.
 pub(crate) fn req_u64<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    scalar_u64(scalar(d)?).ok_or_else(|| de::Error::custom("expected an unsigned integer"))
+    scalar(d, scalar_u64)?.ok_or_else(|| de::Error::custom("expected an unsigned integer"))
 }
 
 /// Required string; integers are accepted as their decimal text (ids).
