@@ -205,20 +205,10 @@ pub(crate) fn callback(
     known: bool,
     outcome: Outcome,
 ) {
-    let kind = if known {
-        kind.to_owned()
-    } else {
-        "unknown".to_owned()
-    };
-    metrics::counter!(
-        CALLBACKS_TOTAL,
-        "provider" => provider,
-        "route" => route,
-        "kind" => kind,
-        "known" => if known { "true" } else { "false" },
-        "outcome" => outcome.as_str(),
-    )
-    .increment(1);
+    let kind = if known { kind } else { "unknown" };
+    callback_keys::with(provider, route, kind, known, outcome, |key| {
+        metrics::with_recorder(|r| r.register_counter(key, &METADATA).increment(1));
+    });
 }
 
 /// Counts one refused request.
@@ -373,6 +363,102 @@ mod per_request {
     }
 }
 
+/// The keys of [`CALLBACKS_TOTAL`], made once per label set on each thread: the `kind`
+/// label is the one made from the request, so a key built per callback would cost an
+/// owned label and a label list each time.
+mod callback_keys {
+    use super::*;
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    /// Kinds kept per label set and thread; the keys of further kinds are built when
+    /// they are recorded.
+    const KINDS: usize = 256;
+
+    /// The labels of a key but its kind, and the keys made with them, by kind.
+    struct LabelSet {
+        provider: &'static str,
+        route: &'static str,
+        known: bool,
+        outcome: Outcome,
+        by_kind: HashMap<Box<str>, Key>,
+    }
+
+    thread_local! {
+        static SETS: RefCell<Vec<LabelSet>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// The key the `metrics` macros would build for these labels, in the same order.
+    pub(super) fn build(
+        provider: &'static str,
+        route: &'static str,
+        kind: &str,
+        known: bool,
+        outcome: Outcome,
+    ) -> Key {
+        let labels = vec![
+            Label::from_static_parts("provider", provider),
+            Label::from_static_parts("route", route),
+            Label::new("kind", kind.to_owned()),
+            Label::from_static_parts("known", if known { "true" } else { "false" }),
+            Label::from_static_parts("outcome", outcome.as_str()),
+        ];
+        Key::from_parts(CALLBACKS_TOTAL, labels)
+    }
+
+    /// Calls `record` with the key for these labels, made now only the first time.
+    pub(super) fn with(
+        provider: &'static str,
+        route: &'static str,
+        kind: &str,
+        known: bool,
+        outcome: Outcome,
+        record: impl FnOnce(&Key),
+    ) {
+        let mut record = Some(record);
+        let _ = SETS.try_with(|sets| {
+            let Ok(mut sets) = sets.try_borrow_mut() else {
+                return;
+            };
+            let at = match sets.iter().position(|s| {
+                s.outcome == outcome
+                    && s.known == known
+                    && s.route == route
+                    && s.provider == provider
+            }) {
+                Some(at) => at,
+                None => {
+                    sets.push(LabelSet {
+                        provider,
+                        route,
+                        known,
+                        outcome,
+                        by_kind: HashMap::new(),
+                    });
+                    sets.len() - 1
+                }
+            };
+            let Some(set) = sets.get_mut(at) else {
+                return;
+            };
+            let key = match set.by_kind.get(kind) {
+                Some(key) => key,
+                None if set.by_kind.len() < KINDS => set
+                    .by_kind
+                    .entry(kind.into())
+                    .or_insert_with(|| build(provider, route, kind, known, outcome)),
+                None => return,
+            };
+            if let Some(record) = record.take() {
+                record(key);
+            }
+        });
+        if let Some(record) = record {
+            record(&build(provider, route, kind, known, outcome));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,5 +512,68 @@ mod tests {
             None
         );
         assert_eq!(per_request::seconds(DEDUPE_TOTAL, "agora", "agora"), None);
+    }
+
+    /// A callback's key, made once per kind and label set on a thread, is the key the
+    /// macros build, whether it comes from the cache, is put in it, or is built past
+    /// the cache's limit.
+    #[test]
+    fn callback_keys_are_the_macro_keys() {
+        let seen = |provider, route, kind: &str, known, outcome: Outcome| {
+            let mut got = None;
+            callback_keys::with(provider, route, kind, known, outcome, |key| {
+                got = Some(
+                    pairs(key)
+                        .1
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>(),
+                );
+            });
+            got
+        };
+        let expected = |provider: &str, route: &str, kind: &str, known: &str, outcome: Outcome| {
+            Some(vec![
+                format!("provider={provider}"),
+                format!("route={route}"),
+                format!("kind={kind}"),
+                format!("known={known}"),
+                format!("outcome={}", outcome.as_str()),
+            ])
+        };
+        for _ in 0..2 {
+            assert_eq!(
+                seen("agora", "agora", "message/chat", true, Outcome::Handled),
+                expected("agora", "agora", "message/chat", "true", Outcome::Handled)
+            );
+            assert_eq!(
+                seen(
+                    "agora",
+                    "agora",
+                    "message/chat",
+                    true,
+                    Outcome::HandlerError
+                ),
+                expected(
+                    "agora",
+                    "agora",
+                    "message/chat",
+                    "true",
+                    Outcome::HandlerError
+                )
+            );
+            assert_eq!(
+                seen("tencent", "tencent", "unknown", false, Outcome::Handled),
+                expected("tencent", "tencent", "unknown", "false", Outcome::Handled)
+            );
+        }
+        // Past the number of kinds kept, every kind still gets its own key.
+        for i in 0..300 {
+            let kind = format!("group_op_event/OP{i}");
+            assert_eq!(
+                seen("agora", "agora", &kind, true, Outcome::Deadline),
+                expected("agora", "agora", &kind, "true", Outcome::Deadline)
+            );
+        }
     }
 }
