@@ -5,6 +5,11 @@
 
 use serde::Deserialize;
 
+pub mod hand;
+
+/// The Tencent OK ack, as the bare and hand-written servers send it.
+pub const TENCENT_ACK: &str = r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#;
+
 /// A representative fixture body.
 pub fn fixture(path: &str) -> String {
     std::fs::read_to_string(format!(

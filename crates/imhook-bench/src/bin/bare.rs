@@ -5,7 +5,7 @@
 //!   no de-duplication, no typed model: the baseline imhook's whole cost is measured
 //!   against.
 //! - `--hand`: what a user would write instead of imhook, the same checks done the
-//!   obvious way (see [`hand`]): the framework's query extractor into a serde struct,
+//!   obvious way (see [`imhook_bench::hand`]): the framework's query extractor into a serde struct,
 //!   `hex(sha256(token + RequestTime))` compared as strings within a 300 s window,
 //!   `hex(md5(callId + secret + timestamp))` compared as strings, a
 //!   `Mutex<HashSet<String>>` + `VecDeque` of the last 100,000 `callId`s, the body
@@ -20,14 +20,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use bytes::Bytes;
-use imhook_bench::{PlainAfterCreateGroup, PlainGroupOp};
+use imhook_bench::{PlainAfterCreateGroup, PlainGroupOp, TENCENT_ACK, hand};
 use imhook_core::agora::{AgoraConfig, PostSendEndpoint};
 use imhook_core::tencent::{TencentConfig, TencentEndpoint};
 use imhook_core::{Endpoint, Inbound, Secret};
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
-
-const TENCENT_ACK: &str = r#"{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}"#;
 
 /// What the server does with a callback.
 enum Mode {
@@ -81,134 +79,6 @@ async fn agora(body: Bytes) -> (u16, Bytes) {
     }
 }
 
-/// The hand-written handler: imhook's checks, done the way a user would write them.
-mod hand {
-    use super::TENCENT_ACK;
-    use bytes::Bytes;
-    use imhook_bench::{PlainAfterCreateGroup, PlainGroupOpPayload};
-    use md5::Md5;
-    use serde::Deserialize;
-    use sha2::{Digest, Sha256};
-    use std::collections::{HashSet, VecDeque};
-    use std::sync::Mutex;
-    use std::time::{SystemTime, UNIX_EPOCH};
-
-    /// How many `callId`s are remembered.
-    const SEEN: usize = 100_000;
-
-    pub(crate) struct Hand {
-        pub(crate) app: u64,
-        pub(crate) token: String,
-        pub(crate) secret: String,
-        pub(crate) seen: Mutex<Seen>,
-    }
-
-    #[derive(Default)]
-    pub(crate) struct Seen {
-        ids: HashSet<String>,
-        order: VecDeque<String>,
-    }
-
-    /// The Tencent query string, taken by the framework's query extractor.
-    #[derive(Deserialize)]
-    #[allow(dead_code)]
-    pub(crate) struct TencentQuery {
-        #[serde(rename = "SdkAppid")]
-        sdk_app_id: u64,
-        #[serde(rename = "CallbackCommand")]
-        command: String,
-        #[serde(rename = "ClientIP")]
-        client_ip: Option<String>,
-        #[serde(rename = "OptPlatform")]
-        platform: Option<String>,
-        #[serde(rename = "RequestTime")]
-        request_time: u64,
-        #[serde(rename = "Sign")]
-        sign: String,
-    }
-
-    /// An Agora `group_op_event`, with the fields its signature needs.
-    #[derive(Deserialize)]
-    #[allow(dead_code)]
-    struct GroupOp {
-        #[serde(rename = "callId")]
-        call_id: String,
-        security: String,
-        appkey: String,
-        id: String,
-        #[serde(rename = "type")]
-        kind: String,
-        event: String,
-        operation: String,
-        operator: String,
-        payload: Option<PlainGroupOpPayload>,
-        timestamp: i64,
-    }
-
-    fn now() -> u64 {
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0)
-    }
-
-    fn reply(status: u16, body: &'static str) -> (u16, Bytes) {
-        (status, Bytes::from_static(body.as_bytes()))
-    }
-
-    impl Hand {
-        pub(crate) fn tencent(&self, q: &TencentQuery, body: &[u8]) -> (u16, Bytes) {
-            if q.sdk_app_id != self.app {
-                return reply(403, r#"{"error":"wrong SdkAppid"}"#);
-            }
-            if now().abs_diff(q.request_time) > 300 {
-                return reply(401, r#"{"error":"stale"}"#);
-            }
-            let expected = format!(
-                "{:x}",
-                Sha256::digest(format!("{}{}", self.token, q.request_time))
-            );
-            if expected != q.sign {
-                return reply(401, r#"{"error":"bad signature"}"#);
-            }
-            match serde_json::from_slice::<PlainAfterCreateGroup>(body) {
-                Ok(_event) => reply(200, TENCENT_ACK),
-                Err(_) => reply(400, r#"{"error":"bad body"}"#),
-            }
-        }
-
-        pub(crate) fn agora(&self, body: &[u8]) -> (u16, Bytes) {
-            let Ok(event) = serde_json::from_slice::<GroupOp>(body) else {
-                return reply(400, r#"{"error":"bad body"}"#);
-            };
-            let expected = format!(
-                "{:x}",
-                Md5::digest(format!(
-                    "{}{}{}",
-                    event.call_id, self.secret, event.timestamp
-                ))
-            );
-            if expected != event.security {
-                return reply(401, r#"{"error":"bad signature"}"#);
-            }
-            {
-                let mut seen = self.seen.lock().unwrap();
-                if seen.ids.contains(&event.call_id) {
-                    return reply(200, "{}");
-                }
-                seen.ids.insert(event.call_id.clone());
-                seen.order.push_back(event.call_id.clone());
-                if seen.order.len() > SEEN
-                    && let Some(old) = seen.order.pop_front()
-                {
-                    seen.ids.remove(&old);
-                }
-            }
-            reply(200, "{}")
-        }
-    }
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let arg = |name: &str, default: &str| {
@@ -231,12 +101,7 @@ fn main() {
             agora: PostSendEndpoint::new(AgoraConfig::new().secret(secret), handler).unwrap(),
         })
     } else if flag("--hand") {
-        Mode::Hand(hand::Hand {
-            app,
-            token,
-            secret,
-            seen: Default::default(),
-        })
+        Mode::Hand(hand::Hand::new(app, token, secret))
     } else {
         Mode::Bare
     };
