@@ -349,11 +349,7 @@ where
             f.write_str("any JSON value")
         }
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<T>, A::Error> {
-            let mut map = Tracked::new(map);
-            match T::deserialize(de::value::MapAccessDeserializer::new(&mut map)) {
-                Ok(item) => Ok(Some(item)),
-                Err(_) => map.skip_rest().map(|()| None),
-            }
+            Ok(from_map(map)?.ok())
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
             // A struct may be written as the array of its fields; `serde_json` fails one
@@ -393,24 +389,35 @@ where
     d.deserialize_any(Item::<T>(PhantomData))
 }
 
+/// Deserializes `T` from the object `map`. Where `T` refuses it (a repeated key, a
+/// value refused), the rest of the object is read to its end first and the refusal
+/// is returned inside `Ok`, so that a struct read in place around it can go on
+/// ([`read_in_place`]); `Err` is an error of the input itself.
+pub(crate) fn from_map<'de, A, T>(map: A) -> Result<Result<T, A::Error>, A::Error>
+where
+    A: MapAccess<'de>,
+    T: de::Deserialize<'de>,
+{
+    let mut map = Tracked {
+        map,
+        value_due: false,
+    };
+    match T::deserialize(de::value::MapAccessDeserializer::new(&mut map)) {
+        Ok(value) => Ok(Ok(value)),
+        Err(refused) => map.skip_rest().map(|()| Err(refused)),
+    }
+}
+
 /// A `MapAccess` that knows whether a value is due, so that the rest of its object
-/// can be skipped after a visitor stopped part-way (on a repeated key, a value it
-/// refused).
-pub(crate) struct Tracked<A> {
+/// can be skipped after a visitor stopped part-way.
+struct Tracked<A> {
     map: A,
     value_due: bool,
 }
 
 impl<A> Tracked<A> {
-    pub(crate) fn new(map: A) -> Self {
-        Self {
-            map,
-            value_due: false,
-        }
-    }
-
     /// Consumes the rest of the object: the value due, if any, and every member left.
-    pub(crate) fn skip_rest<'de>(mut self) -> Result<(), A::Error>
+    fn skip_rest<'de>(mut self) -> Result<(), A::Error>
     where
         A: MapAccess<'de>,
     {

@@ -1,7 +1,6 @@
 //! Types and lenient helpers shared by the Agora families.
 
 use crate::wire::{self, wire_enum};
-use serde::de::value::MapAccessDeserializer;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -114,10 +113,7 @@ where
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
             // A refused object is read to its end first, so that a struct read in place
             // around it can skip past it (`wire::read_in_place`).
-            let mut map = wire::Tracked::new(map);
-            T::deserialize(MapAccessDeserializer::new(&mut map))
-                .map(Some)
-                .or_else(|e| map.skip_rest().and(Err(e)))
+            wire::from_map(map)?.map(Some)
         }
 
         fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
