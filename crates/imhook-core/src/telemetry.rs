@@ -206,7 +206,13 @@ pub(crate) fn callback(
     outcome: Outcome,
 ) {
     let kind = if known { kind } else { "unknown" };
-    callback_keys::with(provider, route, kind, known, outcome, |key| {
+    let labels = callback_keys::Labels {
+        provider,
+        route,
+        known,
+        outcome,
+    };
+    callback_keys::with(labels, kind, |key| {
         metrics::with_recorder(|r| r.register_counter(key, &METADATA).increment(1));
     });
 }
@@ -375,12 +381,18 @@ mod callback_keys {
     /// they are recorded.
     const KINDS: usize = 256;
 
-    /// The labels of a key but its kind, and the keys made with them, by kind.
+    /// The labels of a key but its kind.
+    #[derive(Clone, Copy, PartialEq)]
+    pub(super) struct Labels {
+        pub(super) provider: &'static str,
+        pub(super) route: &'static str,
+        pub(super) known: bool,
+        pub(super) outcome: Outcome,
+    }
+
+    /// The keys made with one set of labels, by kind.
     struct LabelSet {
-        provider: &'static str,
-        route: &'static str,
-        known: bool,
-        outcome: Outcome,
+        labels: Labels,
         by_kind: HashMap<Box<str>, Key>,
     }
 
@@ -389,13 +401,13 @@ mod callback_keys {
     }
 
     /// The key the `metrics` macros would build for these labels, in the same order.
-    pub(super) fn build(
-        provider: &'static str,
-        route: &'static str,
-        kind: &str,
-        known: bool,
-        outcome: Outcome,
-    ) -> Key {
+    fn build(labels: Labels, kind: &str) -> Key {
+        let Labels {
+            provider,
+            route,
+            known,
+            outcome,
+        } = labels;
         let labels = vec![
             Label::from_static_parts("provider", provider),
             Label::from_static_parts("route", route),
@@ -406,38 +418,24 @@ mod callback_keys {
         Key::from_parts(CALLBACKS_TOTAL, labels)
     }
 
-    /// Calls `record` with the key for these labels, made now only the first time.
-    pub(super) fn with(
-        provider: &'static str,
-        route: &'static str,
-        kind: &str,
-        known: bool,
-        outcome: Outcome,
-        record: impl FnOnce(&Key),
-    ) {
+    /// Calls `record` with the key for `labels` and `kind`, made now only the first
+    /// time.
+    pub(super) fn with(labels: Labels, kind: &str, record: impl FnOnce(&Key)) {
         let mut record = Some(record);
         let _ = SETS.try_with(|sets| {
             let Ok(mut sets) = sets.try_borrow_mut() else {
                 return;
             };
-            let at = match sets.iter().position(|s| {
-                s.outcome == outcome
-                    && s.known == known
-                    && s.route == route
-                    && s.provider == provider
-            }) {
-                Some(at) => at,
-                None => {
+            let at = sets
+                .iter()
+                .position(|s| s.labels == labels)
+                .unwrap_or_else(|| {
                     sets.push(LabelSet {
-                        provider,
-                        route,
-                        known,
-                        outcome,
+                        labels,
                         by_kind: HashMap::new(),
                     });
                     sets.len() - 1
-                }
-            };
+                });
             let Some(set) = sets.get_mut(at) else {
                 return;
             };
@@ -446,7 +444,7 @@ mod callback_keys {
                 None if set.by_kind.len() < KINDS => set
                     .by_kind
                     .entry(kind.into())
-                    .or_insert_with(|| build(provider, route, kind, known, outcome)),
+                    .or_insert_with(|| build(labels, kind)),
                 None => return,
             };
             if let Some(record) = record.take() {
@@ -454,7 +452,7 @@ mod callback_keys {
             }
         });
         if let Some(record) = record {
-            record(&build(provider, route, kind, known, outcome));
+            record(&build(labels, kind));
         }
     }
 }
@@ -521,7 +519,13 @@ mod tests {
     fn callback_keys_are_the_macro_keys() {
         let seen = |provider, route, kind: &str, known, outcome: Outcome| {
             let mut got = None;
-            callback_keys::with(provider, route, kind, known, outcome, |key| {
+            let labels = callback_keys::Labels {
+                provider,
+                route,
+                known,
+                outcome,
+            };
+            callback_keys::with(labels, kind, |key| {
                 got = Some(
                     pairs(key)
                         .1
