@@ -298,19 +298,13 @@ mod endpoint {
         let secret = Secret::new("imhook-fixture-secret").unwrap();
         let ep = PostSendEndpoint::new(AgoraConfig::new().secret(secret.clone()), Arc::new(Noop))
             .unwrap();
-        let template: serde_json::Value =
-            serde_json::from_str(&fixture("agora/group_op_event.SHARE_FILE.ADD.json")).unwrap();
+        let callbacks = ShareFileCallbacks::new(&secret);
         // Every request is a callback the store has not seen: the bodies are made
         // outside the timed part, one per iteration.
         let mut n = 0u64;
         b.with_inputs(|| {
             n += 1;
-            let mut v = template.clone();
-            let id = format!("demo-org#demo-app_{n}");
-            v["security"] =
-                serde_json::json!(imhook_core::agora::security(&id, &secret, "1729499506255"));
-            v["callId"] = serde_json::json!(id);
-            bytes::Bytes::from(v.to_string())
+            bytes::Bytes::from(callbacks.body(&format!("demo-org#demo-app_{n}")))
         })
         .bench_local_values(|body| rt.block_on(ep.handle(Inbound::post("", body))));
     }

@@ -19,6 +19,37 @@ pub fn fixture(path: &str) -> String {
     .unwrap_or_default()
 }
 
+/// Distinct signed Agora callbacks: the `group_op_event/SHARE_FILE/ADD` fixture with a
+/// `callId` of the caller's choosing and its `security`.
+#[derive(Debug)]
+pub struct ShareFileCallbacks {
+    template: serde_json::Value,
+    secret: imhook_core::Secret,
+}
+
+impl ShareFileCallbacks {
+    /// Callbacks signed with `secret`.
+    pub fn new(secret: &imhook_core::Secret) -> Self {
+        let template = serde_json::from_str(&fixture("agora/group_op_event.SHARE_FILE.ADD.json"))
+            .unwrap_or_default();
+        Self {
+            template,
+            secret: secret.clone(),
+        }
+    }
+
+    /// The body of the callback `call_id`.
+    pub fn body(&self, call_id: &str) -> String {
+        let mut body = self.template.clone();
+        let security = imhook_core::agora::security(call_id, &self.secret, "1729499506255");
+        if let Some(members) = body.as_object_mut() {
+            members.insert("security".to_owned(), security.into());
+            members.insert("callId".to_owned(), call_id.into());
+        }
+        body.to_string()
+    }
+}
+
 /// `Group.CallbackBeforeSendMsg` with three elements (text, custom, face).
 pub fn before_send_3() -> String {
     r#"{"CallbackCommand":"Group.CallbackBeforeSendMsg","GroupId":"@TGS#2J4SZEAEL","Type":"Public","From_Account":"jared","Operator_Account":"admin","Random":123456,"OnlineOnlyFlag":0,"MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"red packet"}},{"MsgType":"TIMCustomElem","MsgContent":{"Desc":"CustomElement.MemberLevel","Data":"LV1"}},{"MsgType":"TIMFaceElem","MsgContent":{"Index":1,"Data":"content"}}],"CloudCustomData":"your cloud custom data","EventTime":"1670574414123"}"#.to_owned()

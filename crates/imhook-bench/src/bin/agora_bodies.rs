@@ -15,21 +15,18 @@ fn main() {
     )
     .unwrap();
     let n: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(100_000);
-    let template: serde_json::Value = serde_json::from_str(&imhook_bench::fixture(
-        "agora/group_op_event.SHARE_FILE.ADD.json",
-    ))
-    .unwrap();
+    let callbacks = imhook_bench::ShareFileCallbacks::new(&secret);
     let run = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for i in 0..n {
-        let mut v = template.clone();
-        let id = format!("bench-org#bench-app_{run}_{i}");
-        v["security"] =
-            serde_json::json!(imhook_core::agora::security(&id, &secret, "1729499506255"));
-        v["callId"] = serde_json::json!(id);
-        writeln!(out, "{v}").unwrap();
+        writeln!(
+            out,
+            "{}",
+            callbacks.body(&format!("bench-org#bench-app_{run}_{i}"))
+        )
+        .unwrap();
     }
 }

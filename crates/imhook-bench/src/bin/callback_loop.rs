@@ -40,22 +40,9 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let template: serde_json::Value = serde_json::from_str(&imhook_bench::fixture(
-        "agora/group_op_event.SHARE_FILE.ADD.json",
-    ))
-    .unwrap();
+    let callbacks = imhook_bench::ShareFileCallbacks::new(&secret);
     let bodies: Vec<bytes::Bytes> = (0..n)
-        .map(|i| {
-            let mut body = template.clone();
-            let call_id = format!("demo-org#demo-app_{i}");
-            body["security"] = serde_json::json!(imhook_core::agora::security(
-                &call_id,
-                &secret,
-                "1729499506255"
-            ));
-            body["callId"] = serde_json::json!(call_id);
-            bytes::Bytes::from(body.to_string())
-        })
+        .map(|i| callbacks.body(&format!("demo-org#demo-app_{i}")).into())
         .collect();
 
     let mut block = vec![0u64; kib * 128];

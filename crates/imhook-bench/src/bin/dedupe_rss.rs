@@ -33,10 +33,7 @@ fn main() {
         Arc::new(Noop),
     )
     .unwrap();
-    let template: serde_json::Value = serde_json::from_str(&imhook_bench::fixture(
-        "agora/group_op_event.SHARE_FILE.ADD.json",
-    ))
-    .unwrap();
+    let callbacks = imhook_bench::ShareFileCallbacks::new(&secret);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -44,12 +41,8 @@ fn main() {
     println!("start: rss {} kB", rss_kb());
     let started = std::time::Instant::now();
     for i in 0..n {
-        let mut v = template.clone();
-        let id = format!("bench-org#bench-app_{i}");
-        v["security"] =
-            serde_json::json!(imhook_core::agora::security(&id, &secret, "1729499506255"));
-        v["callId"] = serde_json::json!(id);
-        let out = rt.block_on(ep.handle(Inbound::post("", v.to_string())));
+        let body = callbacks.body(&format!("bench-org#bench-app_{i}"));
+        let out = rt.block_on(ep.handle(Inbound::post("", body)));
         assert_eq!(out.status, 200);
         if (i + 1) % (n / 10).max(1) == 0 {
             println!(
