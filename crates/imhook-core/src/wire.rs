@@ -7,6 +7,7 @@
 //! `None` instead of failing the whole event.
 
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -251,7 +252,7 @@ where
     struct ByText<T>(T);
     impl<T: de::DeserializeOwned> InPlaceItem for ByText<T> {
         fn read_item<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
-            let text = <Box<serde_json::value::RawValue> as de::Deserialize>::deserialize(d)?;
+            let text = <Box<RawValue> as de::Deserialize>::deserialize(d)?;
             Ok(serde_json::from_str(text.get()).ok().map(ByText))
         }
     }
@@ -545,6 +546,23 @@ pub(crate) fn looks_like_object(body: &[u8]) -> bool {
     body.iter()
         .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
         .is_some_and(|b| *b == b'{')
+}
+
+/// Any JSON value, kept verbatim; `null` is absent.
+pub(crate) fn opt_raw<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Box<RawValue>>, D::Error> {
+    let raw = <Box<RawValue> as de::Deserialize>::deserialize(d)?;
+    Ok((raw.get() != "null").then_some(raw))
+}
+
+/// Whether two values kept verbatim are equal: the same text, or texts that read as
+/// the same JSON value (spacing, key order and number spelling aside).
+pub(crate) fn raw_eq(a: &RawValue, b: &RawValue) -> bool {
+    use serde_json::{Value, from_str};
+    a.get() == b.get()
+        || matches!(
+            (from_str::<Value>(a.get()), from_str::<Value>(b.get())),
+            (Ok(a), Ok(b)) if a == b
+        )
 }
 
 /// The content of the raw JSON text of one value when it is a string token, borrowed
@@ -892,7 +910,7 @@ where
     D: Deserializer<'de>,
     T: de::DeserializeOwned,
 {
-    let raw = <Option<Box<serde_json::value::RawValue>> as serde::Deserialize>::deserialize(d)?;
+    let raw = <Option<Box<RawValue>> as serde::Deserialize>::deserialize(d)?;
     Ok(raw.and_then(|r| serde_json::from_str(r.get()).ok()))
 }
 

@@ -494,12 +494,7 @@ impl PartialEq for MsgElement {
                     msg_type: tb,
                     content: cb,
                 },
-            ) => {
-                ta == tb
-                    && (ca.get() == cb.get()
-                        || serde_json::from_str::<serde_json::Value>(ca.get()).ok()
-                            == serde_json::from_str::<serde_json::Value>(cb.get()).ok())
-            }
+            ) => ta == tb && wire::raw_eq(ca, cb),
             _ => false,
         }
     }
