@@ -2,7 +2,10 @@
 //! framework adapters so that every framework enforces the same rule.
 
 use bytes::{Buf, Bytes, BytesMut};
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use crate::inbound::Outbound;
@@ -35,7 +38,12 @@ impl BodyError {
 
 /// Collects `stream` into one buffer, stopping as soon as it exceeds `limit` bytes
 /// (nothing past the limit is buffered) and, with `timeout`, when the whole body has not
-/// arrived in time (slow-drip clients).
+/// arrived in time (slow-drip clients). The time runs from the first time the stream
+/// has nothing ready: a body the framework already buffered is read without a timer.
+//
+// One poll loop rather than nested `async` blocks: this future is held inside every
+// request's future (and boxed with it by the frameworks), and each level of nesting
+// kept its own copy of the read's state.
 pub(crate) async fn read_limited<S, B, E>(
     stream: S,
     limit: usize,
@@ -45,42 +53,69 @@ where
     S: Stream<Item = Result<B, E>>,
     B: Buf,
 {
-    let read = async {
-        let mut stream = std::pin::pin!(stream);
-        let mut first: Option<Bytes> = None;
-        let mut buf = BytesMut::new();
-        while let Some(chunk) = stream.next().await {
-            let mut chunk = chunk.map_err(|_| BodyError::Broken)?;
-            let have = first.as_ref().map_or(0, Bytes::len) + buf.len();
-            if have.saturating_add(chunk.remaining()) > limit {
-                return Err(BodyError::TooLarge);
-            }
-            // The common case is a body in one chunk: keep it without copying.
-            if first.is_none() && buf.is_empty() {
-                first = Some(chunk.copy_to_bytes(chunk.remaining()));
-                continue;
-            }
-            if let Some(f) = first.take() {
-                buf.extend_from_slice(&f);
-            }
-            while chunk.has_remaining() {
-                let part = chunk.chunk();
-                let n = part.len();
-                buf.extend_from_slice(part);
-                chunk.advance(n);
+    let mut stream = std::pin::pin!(stream);
+    let mut body = Collected::default();
+    // Boxed: the timer is large, and only a body that is still arriving needs it.
+    let mut timer: Option<Pin<Box<tokio::time::Sleep>>> = None;
+    std::future::poll_fn(|cx| {
+        loop {
+            match stream.as_mut().poll_next(cx) {
+                Poll::Ready(Some(Ok(chunk))) => body.push(chunk, limit)?,
+                Poll::Ready(Some(Err(_))) => return Poll::Ready(Err(BodyError::Broken)),
+                Poll::Ready(None) => return Poll::Ready(Ok(std::mem::take(&mut body).finish())),
+                Poll::Pending => {
+                    let Some(limit) = timeout else {
+                        return Poll::Pending;
+                    };
+                    let timer = timer.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+                    return match timer.as_mut().poll(cx) {
+                        Poll::Ready(()) => Poll::Ready(Err(BodyError::Timeout)),
+                        Poll::Pending => Poll::Pending,
+                    };
+                }
             }
         }
-        Ok(match first {
-            Some(f) => f,
-            None => buf.freeze(),
-        })
-    };
-    match timeout {
-        // A body already buffered by the framework is read on the first poll: no timer.
-        Some(t) => crate::exec::timeout_if_pending(t, None, read)
-            .await
-            .unwrap_or(Err(BodyError::Timeout)),
-        None => read.await,
+    })
+    .await
+}
+
+/// The chunks of a body read so far.
+#[derive(Default)]
+struct Collected {
+    /// The first chunk, kept without a copy while it is the only one (the common case).
+    first: Option<Bytes>,
+    /// Every chunk, once there is more than one.
+    buf: BytesMut,
+}
+
+impl Collected {
+    /// Adds `chunk`, or refuses it when the body would pass `limit` bytes.
+    fn push(&mut self, mut chunk: impl Buf, limit: usize) -> Result<(), BodyError> {
+        let have = self.first.as_ref().map_or(0, Bytes::len) + self.buf.len();
+        if have.saturating_add(chunk.remaining()) > limit {
+            return Err(BodyError::TooLarge);
+        }
+        if self.first.is_none() && self.buf.is_empty() {
+            self.first = Some(chunk.copy_to_bytes(chunk.remaining()));
+            return Ok(());
+        }
+        if let Some(first) = self.first.take() {
+            self.buf.extend_from_slice(&first);
+        }
+        while chunk.has_remaining() {
+            let part = chunk.chunk();
+            let n = part.len();
+            self.buf.extend_from_slice(part);
+            chunk.advance(n);
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Bytes {
+        match self.first {
+            Some(first) => first,
+            None => self.buf.freeze(),
+        }
     }
 }
 
