@@ -1,11 +1,13 @@
 //! The events sink never holds up the server: with standard output a pipe nobody
-//! reads, `/healthz` and every callback keep answering.
+//! reads, `/healthz` and every callback keep answering. Without a sink, callbacks are
+//! answered as with one.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod serve_support;
 
 use serve_support::{
-    FRAMEWORKS, Options, SDKAPPID, Server, Stdout, status_of, tencent_after_send_msg,
+    FRAMEWORKS, Options, SDKAPPID, SECRET, Server, Stdout, TOKEN, agora_chat, status_of,
+    tencent_after_send_msg, tencent_target,
 };
 use std::time::{Duration, Instant};
 
@@ -84,4 +86,62 @@ fn stalled_event_reader_keeps_actix_answering() {
 #[test]
 fn stalled_event_reader_keeps_warp_answering() {
     stalled_reader_keeps_the_server_answering(FRAMEWORKS[2]);
+}
+
+/// Status and body of a raw HTTP reply (its headers carry the date).
+fn answer(reply: &[u8]) -> (Option<u16>, Vec<u8>) {
+    let body = reply
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or_else(Vec::new, |at| reply[at + 4..].to_vec());
+    (status_of(reply), body)
+}
+
+/// With `--events none` the endpoints run without recorders: every callback is
+/// answered as by a server that records it (Before callbacks and pre-send requests
+/// allowed, the rest acknowledged).
+#[test]
+fn without_a_sink_callbacks_are_answered_as_with_one() {
+    let before_send = serde_json::json!({
+        "CallbackCommand": "Group.CallbackBeforeSendMsg",
+        "GroupId": "@TGS#2J4SZEAEL",
+        "Type": "Public",
+        "From_Account": "jared",
+        "Operator_Account": "admin",
+        "Random": 123_456,
+        "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]
+    })
+    .to_string()
+    .into_bytes();
+    let requests = [
+        (tencent_target("Group.CallbackBeforeSendMsg"), before_send),
+        (
+            tencent_target("C2C.CallbackAfterSendMsg"),
+            tencent_after_send_msg("hi"),
+        ),
+        ("/agora".to_owned(), agora_chat("sinkless-1")),
+        ("/agora/pre-send".to_owned(), agora_chat("sinkless-2")),
+    ];
+    let answers = |events: &str| {
+        let server = Server::start(&[
+            "--events",
+            events,
+            "--tencent-sdkappid",
+            SDKAPPID,
+            "--tencent-token",
+            TOKEN,
+            "--agora-secret",
+            SECRET,
+        ]);
+        requests
+            .iter()
+            .map(|(target, body)| answer(&server.post(target, body, Duration::from_secs(10))))
+            .collect::<Vec<_>>()
+    };
+    let recorded = answers("-");
+    assert!(
+        recorded.iter().all(|(status, _)| *status == Some(200)),
+        "{recorded:?}"
+    );
+    assert_eq!(answers("none"), recorded);
 }

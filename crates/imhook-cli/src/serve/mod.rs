@@ -37,7 +37,33 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// How long the events sink may take to drain after the server has stopped.
 pub const SINK_CLOSE_GRACE: Duration = Duration::from_secs(5);
 
-/// Records Tencent events and allows every Before callback.
+/// Answers every callback as a handler that does nothing does (every Before callback
+/// and pre-send request allowed): the recorders' answers, for `--events none`. It keeps
+/// the core's default dispatch, which holds no event of its own while it runs.
+struct Acknowledger;
+
+impl tencent::CallbackHandler for Acknowledger {}
+impl agora::CallbackHandler for Acknowledger {}
+
+/// The handlers of the mounted endpoints: recorders writing to `sink`, or, without
+/// one, the [`Acknowledger`].
+fn handlers(
+    sink: Arc<Sink>,
+) -> (
+    Arc<dyn tencent::CallbackHandler>,
+    Arc<dyn agora::CallbackHandler>,
+) {
+    if sink.is_enabled() {
+        (
+            Arc::new(TencentRecorder(sink.clone())),
+            Arc::new(AgoraRecorder(sink)),
+        )
+    } else {
+        (Arc::new(Acknowledger), Arc::new(Acknowledger))
+    }
+}
+
+/// Records Tencent events to an enabled sink and allows every Before callback.
 struct TencentRecorder(Arc<Sink>);
 
 #[async_trait]
@@ -47,14 +73,12 @@ impl tencent::CallbackHandler for TencentRecorder {
         _ctx: &tencent::TencentContext,
         event: TencentEvent,
     ) -> Result<tencent::Answer, BoxError> {
-        if self.0.is_enabled() {
-            self.0.write(&event.record()).await?;
-        }
+        self.0.write(&event.record()).await?;
         Ok(tencent::Answer::default_for(&event))
     }
 }
 
-/// Records Agora events and allows every pre-send request.
+/// Records Agora events to an enabled sink and allows every pre-send request.
 struct AgoraRecorder(Arc<Sink>);
 
 #[async_trait]
@@ -64,9 +88,7 @@ impl agora::CallbackHandler for AgoraRecorder {
         ctx: &agora::AgoraContext,
         event: agora::AgoraEvent,
     ) -> Result<(), BoxError> {
-        if self.0.is_enabled() {
-            self.0.write(&event.record_from(ctx.raw_json())).await?;
-        }
+        self.0.write(&event.record_from(ctx.raw_json())).await?;
         Ok(())
     }
 
@@ -75,9 +97,7 @@ impl agora::CallbackHandler for AgoraRecorder {
         _ctx: &agora::AgoraContext,
         event: PreSendEvent,
     ) -> Result<PreSendDecision, BoxError> {
-        if self.0.is_enabled() {
-            self.0.write(&event.record()).await?;
-        }
+        self.0.write(&event.record()).await?;
         Ok(PreSendDecision::Allow)
     }
 }
@@ -198,12 +218,9 @@ fn build(
     } else {
         aconfig.clone()
     };
-    let agora_handler: Arc<dyn agora::CallbackHandler> = Arc::new(AgoraRecorder(sink.clone()));
+    let (tencent_handler, agora_handler) = handlers(sink);
     let routes = Routes {
-        tencent: Arc::new(TencentEndpoint::new(
-            tconfig,
-            Arc::new(TencentRecorder(sink)),
-        )),
+        tencent: Arc::new(TencentEndpoint::new(tconfig, tencent_handler)),
         agora: Arc::new(
             PostSendEndpoint::new(post_config, agora_handler.clone())
                 .map_err(|e| Error::msg(e.to_string()))?,
