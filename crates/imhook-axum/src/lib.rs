@@ -63,14 +63,13 @@ fn peer(req: &Request) -> Option<SocketAddr> {
 /// A route answering every method with `endpoint` (405 for all but `POST`, from the
 /// core): the tower service of `imhook::tower`, with axum's `ConnectInfo` as the peer.
 pub fn endpoint<S: Clone + Send + Sync + 'static>(endpoint: Arc<dyn Endpoint>) -> MethodRouter<S> {
+    // The future is `serve`'s own: wrapped in an `async` block it would hold the
+    // request once more, and axum copies the handler's future into a block of its own.
     any(move |mut req: Request| {
-        let endpoint = endpoint.clone();
-        async move {
-            if let Some(peer) = peer(&req) {
-                req.extensions_mut().insert(PeerAddr(peer));
-            }
-            imhook_tower::serve(endpoint.as_ref(), req).await
+        if let Some(peer) = peer(&req) {
+            req.extensions_mut().insert(PeerAddr(peer));
         }
+        imhook_tower::serve(endpoint.clone(), req)
     })
 }
 

@@ -76,6 +76,7 @@ use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::ops::Deref;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -136,14 +137,19 @@ where
     .peer(peer)
 }
 
-/// Answers `req` with `endpoint`: the whole pipeline, from the method check to the reply.
-pub async fn serve<E, B>(endpoint: &E, req: Request<B>) -> Response<Full<Bytes>>
+/// Answers `req` with `endpoint` (a reference to an endpoint, or an [`Arc`] of one):
+/// the whole pipeline, from the method check to the reply.
+pub fn serve<P, B>(endpoint: P, req: Request<B>) -> impl Future<Output = Response<Full<Bytes>>>
 where
-    E: Endpoint + ?Sized,
+    P: Deref,
+    P::Target: Endpoint,
     B: Body,
 {
+    // Split before the future is made: an `async fn` would hold the request twice, as
+    // its argument and as the parts taken from it, and frameworks copy the whole
+    // future into the block they allocate for each request.
     let (parts, body) = req.into_parts();
-    response(serve_stream(endpoint, streaming(&parts, body, None)).await)
+    async move { response(serve_stream(&*endpoint, streaming(&parts, body, None)).await) }
 }
 
 /// Verifies `req` with `verifier` (a [`TencentConfig`] or an [`AgoraConfig`]) for an
@@ -229,7 +235,7 @@ where
 
     fn call(&mut self, req: Request<B>) -> Self::Future {
         let endpoint = self.endpoint.clone();
-        Box::pin(async move { Ok(serve(endpoint.as_ref(), req).await) })
+        Box::pin(async move { Ok(serve(endpoint, req).await) })
     }
 }
 
