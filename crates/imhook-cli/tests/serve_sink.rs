@@ -6,7 +6,7 @@
 mod serve_support;
 
 use serve_support::{
-    FRAMEWORKS, Options, SDKAPPID, SECRET, Server, Stdout, TOKEN, agora_chat, status_of,
+    CREDENTIALS, FRAMEWORKS, Options, SDKAPPID, Server, Stdout, agora_chat, status_of,
     tencent_after_send_msg, tencent_target,
 };
 use std::time::{Duration, Instant};
@@ -123,16 +123,7 @@ fn without_a_sink_callbacks_are_answered_as_with_one() {
         ("/agora/pre-send".to_owned(), agora_chat("sinkless-2")),
     ];
     let answers = |events: &str| {
-        let server = Server::start(&[
-            "--events",
-            events,
-            "--tencent-sdkappid",
-            SDKAPPID,
-            "--tencent-token",
-            TOKEN,
-            "--agora-secret",
-            SECRET,
-        ]);
+        let server = Server::start(&[&["--events", events][..], &CREDENTIALS].concat());
         requests
             .iter()
             .map(|(target, body)| answer(&server.post(target, body, Duration::from_secs(10))))

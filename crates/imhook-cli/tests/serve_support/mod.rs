@@ -22,6 +22,15 @@ pub const SDKAPPID: &str = "1400000001";
 pub const TOKEN: &str = "test-token";
 pub const WAIT: Duration = Duration::from_secs(30);
 pub const FRAMEWORKS: [&str; 3] = ["axum", "actix", "warp"];
+/// The arguments that give a server the credentials the signed bodies here are made with.
+pub const CREDENTIALS: [&str; 6] = [
+    "--tencent-sdkappid",
+    SDKAPPID,
+    "--tencent-token",
+    TOKEN,
+    "--agora-secret",
+    SECRET,
+];
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../imhook-core/tests/fixtures")
