@@ -47,7 +47,7 @@ where
 {
     // Most handlers finish on their first poll; they need no timer at all.
     let guarded = AssertUnwindSafe(fut).catch_unwind();
-    match timeout_if_pending(deadline, Some(started), guarded).await {
+    match timeout_if_pending(deadline, started, guarded).await {
         Err(Elapsed) => Err(HandlerFailure::Deadline(deadline)),
         Ok(Err(panic)) => Err(HandlerFailure::Panic(panic_message(panic.as_ref()))),
         Ok(Ok(Err(e))) => Err(HandlerFailure::Error(e)),
@@ -60,21 +60,18 @@ where
 pub(crate) struct Elapsed;
 
 /// Like `tokio::time::timeout`, but polls `fut` once before arming a timer: a future
-/// that completes at once (a buffered body, a handler that does not wait) costs no
-/// timer registration, nor a clock read. The limit runs from `since` or, without it,
-/// from the end of that first poll (for futures whose first poll does no work of its
-/// own, such as a body read).
-pub(crate) async fn timeout_if_pending<F: Future>(
+/// that completes at once (a handler that does not wait) costs no timer registration.
+/// The limit runs from `since`.
+async fn timeout_if_pending<F: Future>(
     limit: Duration,
-    since: Option<std::time::Instant>,
+    since: std::time::Instant,
     fut: F,
 ) -> Result<F::Output, Elapsed> {
     let mut fut = std::pin::pin!(fut);
     match std::future::poll_fn(|cx| Poll::Ready(fut.as_mut().poll(cx))).await {
         Poll::Ready(done) => Ok(done),
         Poll::Pending => {
-            let since =
-                since.map_or_else(tokio::time::Instant::now, tokio::time::Instant::from_std);
+            let since = tokio::time::Instant::from_std(since);
             // Boxed: the timer is large, and keeping it inline would enlarge every
             // request's future for the handlers that never need it.
             Box::pin(tokio::time::timeout_at(since + limit, fut))
